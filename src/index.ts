@@ -1,0 +1,5 @@
+/**
+ * @module shelfcast
+ * Library entry point: the domain modules that the CLI and the HTTP server call.
+ */
+export * from './models/model.js';
