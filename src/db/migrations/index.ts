@@ -1,0 +1,11 @@
+/**
+ * @module db/migrations
+ * Every schema migration in order. Add a new one as the next numbered file and list it here;
+ * never edit one that has shipped.
+ */
+import type { Migration } from '../migration.js';
+import { migration as m0001 } from './0001-catalog.js';
+import { migration as m0002 } from './0002-sales.js';
+import { migration as m0003 } from './0003-ingestion.js';
+
+export const migrations: readonly Migration[] = [m0001, m0002, m0003];
