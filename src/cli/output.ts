@@ -17,7 +17,10 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   const cells = rows.map((r) => r.map((c) => formatCell(c)));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) =>
-    r.map((c, i) => (isNumeric(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    r
+      .map((c, i) => (isNumeric(c) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -45,20 +48,22 @@ export class ProgressBar {
   readonly #tty: boolean;
   readonly #started = Date.now();
   #current = 0;
-  #lastDraw = 0;
+  // Off a terminal the first line waits one interval, so quick work prints only its final line.
+  #lastDraw = Date.now();
 
   constructor(label: string, total: number, enabled = true) {
     this.#label = label;
     this.#total = total;
     this.#enabled = enabled;
     this.#tty = Boolean(process.stderr.isTTY);
+    if (this.#tty) this.#lastDraw = 0;
   }
 
   update(current: number, detail = ''): void {
     this.#current = current;
     if (!this.#enabled) return;
     const now = Date.now();
-    const interval = this.#tty ? 100 : 5000;
+    const interval = this.#tty ? 100 : Number(process.env.SHELFCAST_PROGRESS_MS ?? 5000);
     if (now - this.#lastDraw < interval) return;
     this.#lastDraw = now;
     this.#draw(detail);

@@ -13,7 +13,15 @@ test(`[${testBackend()}] migrations are applied once and re-running them is a no
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
   );
   const names = tables.map((r) => r.table_name);
-  for (const expected of ['products', 'stores', 'suppliers', 'product_suppliers', 'sales', 'stock_snapshots', 'quarantine_rows']) {
+  for (const expected of [
+    'products',
+    'stores',
+    'suppliers',
+    'product_suppliers',
+    'sales',
+    'stock_snapshots',
+    'quarantine_rows',
+  ]) {
     assert.ok(names.includes(expected), `missing table ${expected}`);
   }
 });
@@ -22,9 +30,12 @@ test(`[${testBackend()}] COPY loads escaped text, nulls and dates, inside a tran
   const db = await openTestDatabase();
   t.after(() => db.close());
   await db.exec('CREATE TABLE t (a text, b numeric, c date, d boolean)');
-  const text = copyLine(['tab\there\\ and\nnewline', 1.5, '2024-02-29', true]) + copyLine([null, null, null, false]);
+  const text =
+    copyLine(['tab\there\\ and\nnewline', 1.5, '2024-02-29', true]) + copyLine([null, null, null, false]);
   assert.equal(await db.copyIn('t', ['a', 'b', 'c', 'd'], text), 2);
-  const rows = await db.query<{ a: string | null; b: number | string; c: string; d: boolean }>('SELECT * FROM t ORDER BY a NULLS LAST');
+  const rows = await db.query<{ a: string | null; b: number | string; c: string; d: boolean }>(
+    'SELECT * FROM t ORDER BY a NULLS LAST',
+  );
   assert.equal(rows[0]?.a, 'tab\there\\ and\nnewline');
   assert.equal(rows[0]?.b, 1.5);
   assert.equal(rows[0]?.c, '2024-02-29');

@@ -5,7 +5,16 @@
  */
 
 /** A value that can be bound to a query parameter. */
-export type SqlValue = string | number | bigint | boolean | null | Date | readonly string[] | Uint8Array;
+export type SqlValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | readonly string[]
+  | readonly number[]
+  | Uint8Array;
 
 /** Something that runs SQL: the database itself or an open transaction. */
 export interface Queryable {

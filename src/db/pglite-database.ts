@@ -23,9 +23,13 @@ function queryable(target: PGliteLike): Queryable {
     },
     async copyIn(table: string, columns: readonly string[], text: string): Promise<number> {
       if (text.length === 0) return 0;
-      const result = await target.query(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob'`, [], {
-        blob: new Blob([text]),
-      });
+      const result = await target.query(
+        `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob'`,
+        [],
+        {
+          blob: new Blob([text]),
+        },
+      );
       return result.affectedRows ?? 0;
     },
   };

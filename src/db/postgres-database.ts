@@ -36,7 +36,9 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
     async copyIn(table: string, columns: readonly string[], text: string): Promise<number> {
       if (text.length === 0) return 0;
       const run = async (c: pg.PoolClient) => {
-        const stream = c.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`));
+        const stream = c.query(
+          copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`),
+        );
         await pipeline(Readable.from([text]), stream);
         return Number(stream.rowCount ?? 0);
       };

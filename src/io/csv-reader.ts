@@ -206,7 +206,8 @@ class CsvChunkParser {
           pos++;
           continue;
         }
-        if (c === 13 && pos + 1 < n && text.charCodeAt(pos + 1) === 10) return { fields, end: pos + 2, lines };
+        if (c === 13 && pos + 1 < n && text.charCodeAt(pos + 1) === 10)
+          return { fields, end: pos + 2, lines };
         if (c === 10) return { fields, end: pos + 1, lines };
         if (c === -1) {
           if (!final) return null;

@@ -26,7 +26,10 @@ function sniff(head: Buffer): 'parquet' | 'gzip' | 'zip' | 'binary' | 'json' | '
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head[0] === 0x50 && head[1] === 0x4b) return 'zip';
   if (head.includes(0)) return 'binary';
-  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (text.startsWith('{')) return 'json';
   return 'text';
 }
@@ -43,7 +46,8 @@ export async function detectFileFormat(path: string, explicit?: FileFormat): Pro
   } catch {
     throw new InputFileError('FILE_NOT_FOUND', 'no such file. Check the path.', path);
   }
-  if (size === 0) throw new InputFileError('FILE_EMPTY', 'the file is empty: there is nothing to ingest.', path);
+  if (size === 0)
+    throw new InputFileError('FILE_EMPTY', 'the file is empty: there is nothing to ingest.', path);
   const handle = await open(path, 'r');
   const head = Buffer.alloc(Math.min(size, 4096));
   try {
@@ -53,7 +57,8 @@ export async function detectFileFormat(path: string, explicit?: FileFormat): Pro
   }
   const seen = sniff(head);
   const ext = extname(path).toLowerCase();
-  const format = explicit ?? BY_EXTENSION[ext] ?? (seen === 'parquet' ? 'parquet' : seen === 'json' ? 'jsonl' : 'csv');
+  const format =
+    explicit ?? BY_EXTENSION[ext] ?? (seen === 'parquet' ? 'parquet' : seen === 'json' ? 'jsonl' : 'csv');
   const mismatch = (what: string) =>
     new InputFileError(
       'FILE_FORMAT_MISMATCH',

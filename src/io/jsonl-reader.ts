@@ -11,7 +11,10 @@ export interface JsonlRecord {
 }
 
 /** Reads one object per non-blank line; a line that is not a JSON object is an error naming it. */
-export async function* readJsonlBatches(path: string, maxRecordBytes = 1 << 20): AsyncGenerator<JsonlRecord[]> {
+export async function* readJsonlBatches(
+  path: string,
+  maxRecordBytes = 1 << 20,
+): AsyncGenerator<JsonlRecord[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   let line = 1;
@@ -57,7 +60,12 @@ export async function* readJsonlBatches(path: string, maxRecordBytes = 1 << 20):
     }
     pending = pending.slice(start);
     if (pending.length > maxRecordBytes) {
-      throw new InputFileError('CSV_LINE_TOO_LONG', `a line longer than ${maxRecordBytes} characters.`, path, line);
+      throw new InputFileError(
+        'CSV_LINE_TOO_LONG',
+        `a line longer than ${maxRecordBytes} characters.`,
+        path,
+        line,
+      );
     }
     if (out.length > 0) yield out;
   }

@@ -18,19 +18,29 @@ export async function parquetColumns(path: string): Promise<string[]> {
   return metadata.schema.slice(1).map((s) => s.name);
 }
 
-export async function* readParquetBatches(path: string, rowsPerBatch = 50_000): AsyncGenerator<ParquetRecord[]> {
+export async function* readParquetBatches(
+  path: string,
+  rowsPerBatch = 50_000,
+): AsyncGenerator<ParquetRecord[]> {
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
     file = await asyncBufferFromFile(path);
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
-    throw new InputFileError('PARQUET_UNREADABLE', `cannot be read as Parquet: ${(error as Error).message}`, path);
+    throw new InputFileError(
+      'PARQUET_UNREADABLE',
+      `cannot be read as Parquet: ${(error as Error).message}`,
+      path,
+    );
   }
   const total = Number(metadata.num_rows);
   for (let rowStart = 0; rowStart < total; rowStart += rowsPerBatch) {
     const rowEnd = Math.min(total, rowStart + rowsPerBatch);
-    const rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
+    const rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd })) as Record<
+      string,
+      unknown
+    >[];
     yield rows.map((value, i) => ({ line: rowStart + i + 1, value }));
   }
 }

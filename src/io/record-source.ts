@@ -43,7 +43,8 @@ export interface OpenSourceOptions {
 export async function openRecordSource(path: string, options: OpenSourceOptions = {}): Promise<RecordSource> {
   const format = await detectFileFormat(path, options.format);
   if (format === 'csv') return openCsv(path, options.maxRecordBytes);
-  if (format === 'jsonl') return openObjects(path, 'jsonl', readJsonlBatches(path, options.maxRecordBytes), 'line');
+  if (format === 'jsonl')
+    return openObjects(path, 'jsonl', readJsonlBatches(path, options.maxRecordBytes), 'line');
   return openObjects(path, 'parquet', readParquetBatches(path), 'row', await parquetColumns(path));
 }
 
@@ -55,7 +56,8 @@ async function openCsv(path: string, maxRecordBytes?: number): Promise<RecordSou
   const first = await iterator.next();
   const firstBatch = first.done ? [] : first.value;
   const headerRecord = firstBatch[0];
-  if (!headerRecord) throw new InputFileError('FILE_EMPTY', 'has no header line: there is nothing to ingest.', path);
+  if (!headerRecord)
+    throw new InputFileError('FILE_EMPTY', 'has no header line: there is nothing to ingest.', path);
   const header = headerRecord.fields.map((h) => h.trim());
   const toRows = (batch: { line: number; fields: string[] }[]): SourceRow[] =>
     batch.map((r) => ({ line: r.line, values: r.fields.map((f) => (f === '' ? null : f)) }));
@@ -85,7 +87,8 @@ async function openObjects(
   const first = await iterator.next();
   const firstBatch = first.done ? [] : first.value;
   const header = knownHeader ?? Object.keys(firstBatch[0]?.value ?? {});
-  if (header.length === 0) throw new InputFileError('FILE_EMPTY', 'holds no records: there is nothing to ingest.', path);
+  if (header.length === 0)
+    throw new InputFileError('FILE_EMPTY', 'holds no records: there is nothing to ingest.', path);
   const toRows = (batch: { line: number; value: Record<string, unknown> }[]): SourceRow[] =>
     batch.map((r) => ({ line: r.line, values: header.map((h) => toText(r.value[h])) }));
   async function* batches(): AsyncGenerator<SourceRow[]> {
@@ -99,7 +102,8 @@ async function openObjects(
 function toText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   if (value instanceof Date) {
     const iso = value.toISOString();
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;

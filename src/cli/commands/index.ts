@@ -3,7 +3,20 @@
  * Every subcommand's registration function; add a new command by adding its file and one line here.
  */
 import type { Command } from 'commander';
+import { registerBacktestCommand } from './backtest-command.js';
+import { registerBatchesCommand } from './batches-command.js';
+import { registerForecastCommand } from './forecast-command.js';
+import { registerGenerateCommand } from './generate-command.js';
+import { registerIngestCommand } from './ingest-command.js';
+import { registerModelsCommand } from './models-command.js';
 
 export type CommandRegistration = (program: Command) => void;
 
-export const commandRegistrations: CommandRegistration[] = [];
+export const commandRegistrations: CommandRegistration[] = [
+  registerIngestCommand,
+  registerBatchesCommand,
+  registerForecastCommand,
+  registerBacktestCommand,
+  registerModelsCommand,
+  registerGenerateCommand,
+];
