@@ -4,7 +4,11 @@
  * of model specs (`ets`, `ensemble-median:ets+theta`) to model objects; and fitting with fallback, so a
  * series too short for a model gets a simpler one and the caller learns which and why.
  */
+
+import { arimaModel } from './arima.js';
+import { autoArimaModel } from './arima-auto.js';
 import { createEnsemble, type EnsembleCombine } from './ensemble.js';
+import { etsModel } from './ets.js';
 import type {
   FittedModel,
   GlobalModel,
@@ -13,6 +17,9 @@ import type {
   LocalModel,
   Model,
 } from './model.js';
+import { movingAverageModel } from './moving-average.js';
+import { naiveModel } from './naive.js';
+import { seasonalNaiveModel } from './seasonal-naive.js';
 
 /** Names the evaluation relies on. */
 export const SEASONAL_NAIVE = 'seasonal-naive';
@@ -54,7 +61,7 @@ const FAMILY_BY_NAME: Record<string, ModelFamily> = {
   'moving-average': 'baseline',
   ets: 'smoothing',
   theta: 'smoothing',
-  'auto-arima': 'arima',
+  auto_arima: 'arima',
   arima: 'arima',
   croston: 'intermittent',
   sba: 'intermittent',
@@ -199,7 +206,7 @@ export class ModelCatalog {
 
   /** Members of `ensemble-mean` / `ensemble-median` without an explicit list. */
   defaultEnsembleMembers(): string[] {
-    return ['ets', 'theta', 'auto-arima'].filter((n) => this.#models.has(n));
+    return ['ets', 'theta', 'auto_arima'].filter((n) => this.#models.has(n));
   }
 }
 
@@ -210,4 +217,11 @@ export function countFinite(y: ArrayLike<number>): number {
 }
 
 /** The built-in models. */
-export const modelCatalog = new ModelCatalog([]);
+export const modelCatalog = new ModelCatalog([
+  naiveModel,
+  seasonalNaiveModel,
+  movingAverageModel,
+  etsModel,
+  arimaModel,
+  autoArimaModel,
+]);
