@@ -330,7 +330,7 @@ function forecastGlobal(
 
 /** Orders quantiles, keeps only the requested levels and clips at 0 for non-negative data. */
 function finish(fc: Forecast, options: ForecastOptions, nonNegative: boolean): Forecast {
-  const clip = (a: Float64Array) => (nonNegative ? a.map((v) => (v < 0 ? 0 : v)) : a);
+  const clip = (a: Float64Array) => (nonNegative ? a.map((v) => Math.max(0, v)) : a);
   const ordered = orderQuantiles({
     mean: fc.mean,
     quantiles: new Map([...fc.quantiles].filter(([q]) => options.quantiles.includes(q))),

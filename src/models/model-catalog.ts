@@ -20,6 +20,7 @@ import type {
 import { movingAverageModel } from './moving-average.js';
 import { naiveModel } from './naive.js';
 import { seasonalNaiveModel } from './seasonal-naive.js';
+import { thetaModel } from './theta.js';
 
 /** Names the evaluation relies on. */
 export const SEASONAL_NAIVE = 'seasonal-naive';

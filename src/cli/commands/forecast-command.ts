@@ -11,7 +11,7 @@ import { AUTO, forecastPanel, type SeriesForecast } from '../../forecasting/fore
 import { type LoadedPanel, loadSeriesFile } from '../../forecasting/series-loader.js';
 import type { Frequency } from '../../models/model.js';
 import { CliError } from '../cli-error.js';
-import { ProgressBar, printJson } from '../output.js';
+import { ProgressBar } from '../output.js';
 import { positiveInt } from '../parse-options.js';
 
 /** Options every command reading a long-format series file takes. */
