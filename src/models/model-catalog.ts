@@ -223,6 +223,7 @@ export const modelCatalog = new ModelCatalog([
   seasonalNaiveModel,
   movingAverageModel,
   etsModel,
+  thetaModel,
   arimaModel,
   autoArimaModel,
 ]);
