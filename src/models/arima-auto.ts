@@ -8,22 +8,22 @@
  * best candidates. Exports `autoArimaModel`.
  */
 
-import type { ArmaOrders } from './arima-kalman.js';
 import {
+  ArimaError,
   type ArimaFit,
   type ArimaSpec,
   type ArimaState,
-  ArimaError,
   arimaForecast,
   arimaToState,
   fitArima,
 } from './arima.js';
 import { ndiffsKpss, nsdiffsStrength } from './arima-differencing.js';
+import type { ArmaOrders } from './arima-kalman.js';
 import { minRootModulus } from './linalg/polyroot.js';
 import {
+  type FittedModel,
   type Forecast,
   type ForecastRequest,
-  type FittedModel,
   type HyperParameterSpec,
   type Json,
   type LocalFitInput,
@@ -138,7 +138,12 @@ function scoreCandidate(
   approximation: boolean,
   offset: number,
 ): Scored {
-  const failed: Scored = { fit: null, ic: Number.POSITIVE_INFINITY, aicc: Number.POSITIVE_INFINITY, sigma2: Number.NaN };
+  const failed: Scored = {
+    fit: null,
+    ic: Number.POSITIVE_INFINITY,
+    aicc: Number.POSITIVE_INFINITY,
+    sigma2: Number.NaN,
+  };
   const useSeason = c.P + D + c.Q > 0 && m > 1;
   const diffs = d + D;
   const spec: ArimaSpec = {
@@ -173,7 +178,8 @@ function scoreCandidate(
   const arma: ArmaOrders = { p: spec.p, q: spec.q, P: spec.P, Q: spec.Q, period: spec.period, d, D: spec.D };
   let minroot = 2;
   if (spec.p + spec.P > 0) minroot = Math.min(minroot, minRoot(fit.coef, arma, -1));
-  if (spec.q + spec.Q > 0 && score < Number.POSITIVE_INFINITY) minroot = Math.min(minroot, minRoot(fit.coef, arma, 1));
+  if (spec.q + spec.Q > 0 && score < Number.POSITIVE_INFINITY)
+    minroot = Math.min(minroot, minRoot(fit.coef, arma, 1));
   if (minroot < 1 + 1e-2 || !Number.isFinite(score)) score = Number.POSITIVE_INFINITY;
   return { fit, ic: score, aicc, sigma2 };
 }
@@ -325,7 +331,13 @@ export function autoArima(y: Float64Array, period: number, options: AutoArimaOpt
       }
     }
     // The neighbourhood moves in R's order; the first improvement restarts the scan.
-    const moves: [number, number, number, number, (c: { p: number; q: number; P: number; Q: number }) => boolean][] = [
+    const moves: [
+      number,
+      number,
+      number,
+      number,
+      (c: { p: number; q: number; P: number; Q: number }) => boolean,
+    ][] = [
       [0, 0, -1, 0, (c) => c.P > 0],
       [0, 0, 0, -1, (c) => c.Q > 0],
       [0, 0, 1, 0, (c) => c.P < maxP],
@@ -412,7 +424,13 @@ const AUTO_PARAMS: HyperParameterSpec[] = [
     default: 5,
     help: 'largest p + q + P + Q (exhaustive search only, as in R)',
   },
-  { name: 'stepwise', type: 'categorical', choices: [true, false], default: true, help: 'Hyndman–Khandakar stepwise search' },
+  {
+    name: 'stepwise',
+    type: 'categorical',
+    choices: [true, false],
+    default: true,
+    help: 'Hyndman–Khandakar stepwise search',
+  },
   {
     name: 'approximation',
     type: 'categorical',
@@ -420,7 +438,13 @@ const AUTO_PARAMS: HyperParameterSpec[] = [
     default: 'auto',
     help: 'CSS during the search then exact refit; auto = when n > 150 or m > 12',
   },
-  { name: 'ic', type: 'categorical', choices: ['aicc', 'aic', 'bic'], default: 'aicc', help: 'selection criterion' },
+  {
+    name: 'ic',
+    type: 'categorical',
+    choices: ['aicc', 'aic', 'bic'],
+    default: 'aicc',
+    help: 'selection criterion',
+  },
 ];
 
 /**
@@ -430,7 +454,8 @@ const AUTO_PARAMS: HyperParameterSpec[] = [
 export const autoArimaModel: LocalModel = {
   kind: 'local',
   name: 'auto_arima',
-  description: 'Seasonal ARIMA with automatic order selection (Hyndman–Khandakar stepwise, as forecast::auto.arima)',
+  description:
+    'Seasonal ARIMA with automatic order selection (Hyndman–Khandakar stepwise, as forecast::auto.arima)',
   hyperparameters: AUTO_PARAMS,
   minLength(seasonLength) {
     return seasonLength > 1 ? 2 * seasonLength + 3 : 8;

@@ -127,7 +127,11 @@ export function nsdiffsStrength(y: ArrayLike<number>, period: number): number {
 }
 
 /** STL decomposition with R's defaults as called by forecast::mstl for a single period. */
-export function stl(y: Float64Array, period: number, sWindow = 11): { seasonal: Float64Array; trend: Float64Array } {
+export function stl(
+  y: Float64Array,
+  period: number,
+  sWindow = 11,
+): { seasonal: Float64Array; trend: Float64Array } {
   const n = y.length;
   const nextOdd = (x: number): number => {
     const r = Math.round(x);

@@ -273,6 +273,13 @@ function inclu2(
 }
 
 /**
+ * Largest change of any one-step covariance entry, relative to the prediction variance, below which
+ * the ARMA filter is treated as steady. The likelihood then differs from the full recursion by far
+ * less than the optimiser's relative tolerance (1.5e-8).
+ */
+const STEADY_TOLERANCE = 1e-13;
+
+/**
  * The state-space form of an ARIMA model (R's `makeARIMA` list) plus preallocated work buffers, so
  * that repeated likelihood evaluations during optimisation allocate nothing.
  */
@@ -294,6 +301,9 @@ export class ArimaStateSpace {
   readonly #mm: Float64Array;
   readonly #Pnew: Float64Array;
   readonly #q0: Float64Array;
+  readonly #vv: Float64Array;
+  readonly #phiPad: Float64Array;
+  readonly #shifted: Float64Array;
 
   constructor(p: number, q: number, delta: Float64Array, kappa = 1e6) {
     this.p = p;
@@ -315,6 +325,9 @@ export class ArimaStateSpace {
     this.#Pnew = new Float64Array(rd * rd);
     const r = this.r;
     this.#q0 = new Float64Array(Math.max(r * r, (r * (r + 1)) / 2));
+    this.#vv = new Float64Array(r);
+    this.#phiPad = new Float64Array(r);
+    this.#shifted = new Float64Array(r);
   }
 
   /** R's `upARIMA` (and the initial part of `makeARIMA`): new coefficients, reset a, P and Pn. */
@@ -348,6 +361,17 @@ export class ArimaStateSpace {
     let ssq = 0;
     let sumlog = 0;
     let nu = 0;
+    let steady = false;
+    const vv = this.#vv;
+    const phiPad = this.#phiPad;
+    const shifted = this.#shifted;
+    if (d === 0) {
+      vv.fill(0);
+      phiPad.fill(0);
+      vv[0] = 1;
+      for (let i = 0; i < q && i + 1 < r; i++) vv[i + 1] = theta[i]!;
+      for (let i = 0; i < p; i++) phiPad[i] = phi[i]!;
+    }
     Pnew.set(this.Pn);
     for (let l = 0; l < n; l++) {
       const a0 = a[0]!;
@@ -364,16 +388,31 @@ export class ArimaStateSpace {
       }
       if (l > useUp) {
         if (d === 0) {
-          for (let i = 0; i < r; i++) {
-            const vi = i === 0 ? 1 : i - 1 < q ? theta[i - 1]! : 0;
-            for (let j = 0; j < r; j++) {
-              let tmp = j === 0 ? vi : j - 1 < q ? vi * theta[j - 1]! : 0;
-              if (i < p && j < p) tmp += phi[i]! * phi[j]! * P[0]!;
-              if (i < r - 1 && j < r - 1) tmp += P[i + 1 + r * (j + 1)]!;
-              if (i < p && j < r - 1) tmp += phi[i]! * P[j + 1]!;
-              if (j < p && i < r - 1) tmp += phi[j]! * P[i + 1]!;
-              Pnew[i + r * j] = tmp;
+          if (!steady) {
+            // Symmetric update, upper triangle then mirrored: Pnew = T P T' + R R' (R's formula, half the work).
+            const p00 = P[0]!;
+            for (let i = 0; i < r; i++) {
+              shifted[i] = i < r - 1 ? P[i + 1]! : 0;
             }
+            let change = 0;
+            for (let j = 0; j < r; j++) {
+              const vj = vv[j]!;
+              const phj = phiPad[j]!;
+              const sj = shifted[j]!;
+              for (let i = 0; i <= j; i++) {
+                const phi_i = phiPad[i]!;
+                let tmp = vv[i]! * vj + phi_i * phj * p00 + phi_i * sj + phj * shifted[i]!;
+                if (j < r - 1) tmp += P[i + 1 + r * (j + 1)]!;
+                const old = Pnew[i + r * j]!;
+                const dlt = tmp - old;
+                if (dlt > change) change = dlt;
+                else if (-dlt > change) change = -dlt;
+                Pnew[i + r * j] = tmp;
+                Pnew[j + r * i] = tmp;
+              }
+            }
+            // Once the Riccati recursion has converged the covariances stop changing: skip them from now on.
+            if (l > 1 && change <= STEADY_TOLERANCE * Pnew[0]!) steady = true;
           }
         } else {
           // mm = T P
@@ -432,6 +471,7 @@ export class ArimaStateSpace {
         }
         if (resid) resid[l] = resid0 / Math.sqrt(gain);
         for (let i = 0; i < rd; i++) a[i] = anew[i]! + (M[i]! * resid0) / gain;
+        if (steady) continue;
         for (let j = 0; j < rd; j++) {
           const mj = M[j]! / gain;
           for (let i = 0; i < rd; i++) P[i + rd * j] = Pnew[i + rd * j]! - M[i]! * mj;
@@ -439,6 +479,7 @@ export class ArimaStateSpace {
       } else {
         a.set(anew);
         P.set(Pnew);
+        steady = false;
         if (resid) resid[l] = Number.NaN;
       }
     }

@@ -223,13 +223,28 @@ export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod =
     adjust(par);
     return 0.5 * Math.log(conditionalSumOfSquares(xAdj, arma, phi, theta, ncond, w, cssResid));
   };
+  // Without missing values, the diffuse-prior ARIMA likelihood equals the ARMA likelihood of the
+  // differenced series up to O(1/kappa) (Harvey 1989, sec. 3.4): filtering the r-dimensional ARMA
+  // state instead of the (r + d)-dimensional one is several times cheaper. The final state and
+  // residuals are still computed with the full model, as R does.
+  const fastPath = Delta.length > 0 && nonMissing === n;
+  const ssArma = fastPath ? new ArimaStateSpace(phi.length, theta.length, new Float64Array(0)) : ss;
+  const wd = new Float64Array(fastPath ? n - Delta.length : 0);
   const armafn =
     (trans: boolean) =>
     (par: Float64Array): number => {
       transPars(par, arma, trans, phi, theta);
-      ss.update(phi, theta);
+      ssArma.update(phi, theta);
       adjust(par);
-      ss.likelihood(xAdj, 0, null, likOut);
+      if (fastPath) {
+        const dl = Delta.length;
+        for (let t = dl; t < n; t++) {
+          let v = xAdj[t]!;
+          for (let k = 0; k < dl; k++) v -= Delta[k]! * xAdj[t - k - 1]!;
+          wd[t - dl] = v;
+        }
+        ssArma.likelihood(wd, 0, null, likOut);
+      } else ss.likelihood(xAdj, 0, null, likOut);
       const s2 = likOut[0]! / likOut[2]!;
       const v = 0.5 * (Math.log(s2) + likOut[1]! / likOut[2]!);
       return Number.isFinite(v) ? v : Number.MAX_VALUE;
@@ -320,6 +335,8 @@ export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod =
   const residuals = new Float64Array(n);
   ss.likelihood(xAdj, 0, residuals, likOut);
   const sigma2 = likOut[0]! / nUsed;
+  // The objective at the optimum, from the full (r + d)-state filter as R reports it.
+  value = 0.5 * (Math.log(likOut[0]! / likOut[2]!) + likOut[1]! / likOut[2]!);
   const twoNegLogLik = 2 * nUsed * value + nUsed + nUsed * Math.log(2 * Math.PI);
   return {
     spec,
@@ -535,13 +552,13 @@ export const arimaModel: LocalModel = {
   ] satisfies HyperParameterSpec[],
   minLength(seasonLength, params) {
     const p = withDefaults(this.hyperparameters, params);
-    const m = seasonLength > 1 ? seasonLength : 1;
+    const m = Math.max(seasonLength, 1);
     const nd = Number(p.d) + Number(p.D) * m;
     return nd + Number(p.p) + Number(p.q) + m * (Number(p.P) + Number(p.Q)) + 3;
   },
   fit(input: LocalFitInput): FittedModel {
     const params = withDefaults(this.hyperparameters, input.params);
-    const m = input.seasonLength > 1 ? input.seasonLength : 1;
+    const m = Math.max(input.seasonLength, 1);
     const seasonal = m > 1;
     const d = Number(params.d);
     const D = seasonal ? Number(params.D) : 0;
