@@ -11,7 +11,7 @@ import { GbdtError } from './gbdt-error.js';
 export const MAX_VALUE_BINS = 255;
 
 /** Rows looked at per feature to place the cuts; more rows change the cuts very little. */
-const SAMPLE_ROWS = 200_000;
+const SAMPLE_ROWS = 100_000;
 
 /**
  * Upper bounds (inclusive) of each feature's value bins; the last bound of every feature is
@@ -45,11 +45,11 @@ function cutsForColumn(col: Float32Array, maxBins: number): Float64Array {
   let m = 0;
   for (let i = 0; i < n; i += stride) {
     const v = col[i]!;
-    if (v === v && Number.isFinite(v)) sample[m++] = v;
+    if (Number.isFinite(v)) sample[m++] = v;
   }
   const sorted = sample.subarray(0, m).sort();
   const distinct: number[] = [];
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < m && distinct.length <= maxBins; i++) {
     const v = sorted[i]!;
     if (distinct.length === 0 || distinct[distinct.length - 1] !== v) distinct.push(v);
   }
@@ -71,18 +71,6 @@ function cutsForColumn(col: Float32Array, maxBins: number): Float64Array {
   return Float64Array.from(cuts);
 }
 
-/** Index of the first cut >= v (binary search); values above every cut go to the last bin. */
-function lowerBound(cuts: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = cuts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cuts[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Bins column-major features into a row-major byte matrix (row r, feature f at `r * F + f`): a
  * histogram pass then reads each row's bins from one cache line.
@@ -95,17 +83,78 @@ export function binRowMajor(columns: readonly Float32Array[], cuts: BinCuts, nRo
   if (cuts.length !== nFeatures) {
     throw new GbdtError('GBDT_BAD_INPUT', `expected ${cuts.length} feature columns, got ${nFeatures}`);
   }
-  const out = new Uint8Array(nRows * nFeatures);
-  for (let f = 0; f < nFeatures; f++) {
-    const col = columns[f]!;
-    const c = cuts[f]!;
+  for (const [f, col] of columns.entries()) {
     if (col.length < nRows) {
       throw new GbdtError('GBDT_BAD_INPUT', `feature column ${f} has ${col.length} rows, expected ${nRows}`);
     }
-    for (let r = 0, o = f; r < nRows; r++, o += nFeatures) {
-      const v = col[r]!;
-      out[o] = v === v ? 1 + lowerBound(c, v) : 0;
+  }
+  const out = new Uint8Array(nRows * nFeatures);
+  const guides = cuts.map(buildGuide);
+  // Row blocks keep the block of `out` being written in cache while each feature fills its slots.
+  const BLOCK = 2048;
+  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+    const r1 = Math.min(nRows, r0 + BLOCK);
+    for (let f = 0; f < nFeatures; f++) {
+      const col = columns[f]!;
+      const c = cuts[f]!;
+      const { low, high, scale, table } = guides[f]!;
+      const last = c.length - 1;
+      for (let r = r0, o = r0 * nFeatures + f; r < r1; r++, o += nFeatures) {
+        const v = col[r]!;
+        let i: number;
+        if (Number.isNaN(v)) {
+          out[o] = 0;
+          continue;
+        }
+        if (v <= low) i = 0;
+        else if (v > high) i = last;
+        else {
+          const j = Math.min(GUIDE_CELLS - 1, Math.floor((v - low) * scale));
+          let a = table[j]!;
+          let b = table[j + 1]!;
+          while (a < b) {
+            const mid = (a + b) >>> 1;
+            if (c[mid]! < v) a = mid + 1;
+            else b = mid;
+          }
+          i = a;
+          // The guide cell may be off by one through rounding; these loops make the answer exact.
+          while (i > 0 && c[i - 1]! >= v) i--;
+          while (c[i]! < v) i++;
+        }
+        out[o] = 1 + i;
+      }
     }
   }
   return out;
+}
+
+/** Cells of the guide table: enough that most cells hold zero or one cut. */
+const GUIDE_CELLS = 4096;
+
+interface Guide {
+  low: number;
+  high: number;
+  scale: number;
+  /** table[j] = index of the first cut >= the start of cell j (j = 0..GUIDE_CELLS). */
+  table: Int32Array;
+}
+
+/**
+ * An evenly spaced index over a feature's finite cuts: the bin of a value is then a table look-up
+ * plus a search among the few cuts of one cell, instead of a binary search over all cuts (whose
+ * unpredictable branches cost ~8x more).
+ */
+function buildGuide(c: Float64Array): Guide {
+  const low = c[0]!;
+  const high = c.length >= 2 ? c[c.length - 2]! : low;
+  const scale = high > low ? GUIDE_CELLS / (high - low) : 0;
+  const table = new Int32Array(GUIDE_CELLS + 1);
+  let i = 0;
+  for (let j = 0; j <= GUIDE_CELLS; j++) {
+    const start = scale > 0 ? low + j / scale : low;
+    while (i < c.length - 1 && c[i]! < start) i++;
+    table[j] = i;
+  }
+  return { low, high, scale, table };
 }

@@ -202,7 +202,7 @@ export function trainBooster(train: TrainData, options: TrainOptions = {}): Boos
   }
 
   const rand = seededRandom(p.seed);
-  const rows = new Uint32Array(n);
+  const rows = new Int32Array(n);
   const scratch = new GrowerScratch(nFeatures, n);
   const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
   const growerParams = {
@@ -352,7 +352,7 @@ export function predictBooster(
       let f = feature[0]!;
       while (f >= 0) {
         const v = columns[f]![r]!;
-        node = (v !== v ? dl[node] === 1 : v <= thr[node]!) ? left[node]! : right[node]!;
+        node = (Number.isNaN(v) ? dl[node] === 1 : v <= thr[node]!) ? left[node]! : right[node]!;
         f = feature[node]!;
       }
       out[r]! += value[node]!;
