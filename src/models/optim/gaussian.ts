@@ -155,7 +155,7 @@ export function gaussianForecast(
 }
 
 /**
- * Seeded generator of standard normal draws (xorshift128+ uniforms, Box–Muller), so simulated
+ * Seeded generator of standard normal draws (xoshiro128** uniforms, Box–Muller), so simulated
  * intervals are reproducible from a stored model.
  *
  * @example
@@ -163,34 +163,34 @@ export function gaussianForecast(
  * rng.next(); // same number on every run
  */
 export class NormalRandom {
-  #s0: number;
-  #s1: number;
+  readonly #s = new Uint32Array(4);
   #spare = Number.NaN;
 
   constructor(seed: number) {
-    // splitmix32 scrambles small seeds into well-mixed non-zero state words.
+    // splitmix32 spreads a small integer seed over the four state words.
     let z = seed >>> 0;
-    const mix = (): number => {
+    for (let i = 0; i < 4; i++) {
       z = (z + 0x9e3779b9) >>> 0;
       let t = z;
-      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b) >>> 0;
-      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35) >>> 0;
-      return (t ^ (t >>> 16)) >>> 0;
-    };
-    this.#s0 = mix() || 1;
-    this.#s1 = mix() || 2;
+      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+      this.#s[i] = (t ^ (t >>> 16)) >>> 0;
+    }
+    if (this.#s.every((w) => w === 0)) this.#s[0] = 1;
   }
 
   /** Uniform in (0, 1). */
   uniform(): number {
-    // xorshift32-pair; 32-bit ops keep it exact in JS numbers.
-    let s1 = this.#s0;
-    const s0 = this.#s1;
-    this.#s0 = s0;
-    s1 ^= s1 << 11;
-    s1 ^= s1 >>> 8;
-    this.#s1 = (s1 ^ s0 ^ (s0 >>> 19)) >>> 0;
-    return ((this.#s1 >>> 0) + 0.5) / 4294967296;
+    const s = this.#s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return (result + 0.5) / 4294967296;
   }
 
   /** Standard normal draw. */
@@ -206,4 +206,8 @@ export class NormalRandom {
     this.#spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
