@@ -1,11 +1,10 @@
 /**
  * @module models/linalg/special-functions
  * Numerical special functions the models need for intervals: the standard normal quantile
- * (Wichura 1988, AS 241, the algorithm behind R's `qnorm`, accurate to about 1e-16) and the
- * log-gamma function (Lanczos approximation) used by count-distribution quantiles.
+ * (Wichura 1988, AS 241, the algorithm behind R's `qnorm`, accurate to about 1e-16).
  */
 
-// biome-ignore-all lint/correctness/noPrecisionLoss: AS 241 and Lanczos constants are published with more digits than a double holds; kept verbatim so they can be checked against the source.
+// biome-ignore-all lint/correctness/noPrecisionLoss: AS 241 constants are published with more digits than a double holds; kept verbatim so they can be checked against the source.
 
 /**
  * Quantile of the standard normal distribution.
@@ -95,19 +94,4 @@ export function normalQuantile(p: number): number {
         1);
   }
   return q < 0 ? -val : val;
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** Natural logarithm of the gamma function for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
