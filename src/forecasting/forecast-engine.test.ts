@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LocalModel } from '../models/model.js';
 import { ModelCatalog } from '../models/model-catalog.js';
-import { classifyDemand } from './auto-selection.js';
 import { forecastPanel } from './forecast-engine.js';
 import { ForecastingError } from './forecasting-error.js';
 
@@ -38,19 +37,6 @@ const base = {
   catalog,
   autoCandidates: candidates,
 };
-
-describe('classifyDemand', () => {
-  it('applies the Syntetos–Boylan cut-offs', () => {
-    const p = classifyDemand([0, 0, 3, 0, 0, 0, 4, 0]);
-    assert.equal(p.adi, 4);
-    assert.ok(Math.abs(p.cv2 - 0.5 / 12.25) < 1e-12);
-    assert.equal(p.demandClass, 'intermittent');
-    assert.equal(classifyDemand([5, 6, 5, 6]).demandClass, 'smooth');
-    assert.equal(classifyDemand([1, 10, 1, 10]).demandClass, 'erratic');
-    assert.equal(classifyDemand([0, 0, 1, 0, 0, 20]).demandClass, 'lumpy');
-    assert.equal(classifyDemand([Number.NaN, 0, 0]).demandClass, 'lumpy');
-  });
-});
 
 describe('forecastPanel', () => {
   const smooth = Float64Array.from({ length: 30 }, (_, i) => 10 + (i % 2));

@@ -59,6 +59,26 @@ describe('SeriesCollector', () => {
   });
 });
 
+describe('composite series ids', () => {
+  it('joins several id columns with a slash', () => {
+    const c = new SeriesCollector(['store', 'sku', 'date', 'units'], {
+      idCol: 'store,sku',
+      valueCol: 'units',
+    });
+    c.add(['S1', 'P1', '2024-01-01', '2'], 2);
+    c.add(['S1', 'P1', '2024-01-02', '3'], 3);
+    c.add(['S2', 'P1', '2024-01-01', '4'], 4);
+    c.add(['S2', 'P1', '2024-01-02', '5'], 5);
+    const panel = c.finish();
+    assert.deepEqual(
+      panel.series.map((s) => s.id),
+      ['S1/P1', 'S2/P1'],
+    );
+    assert.deepEqual(panel.attributeColumns, []);
+    assert.throws(() => c.add(['', 'P1', '2024-01-03', '1'], 6), /empty series id/);
+  });
+});
+
 describe('loadSeriesFile', () => {
   it('reads a CSV with renamed columns and a semicolon dialect', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shelfcast-loader-'));

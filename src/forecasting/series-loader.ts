@@ -14,6 +14,7 @@ import { DEFAULT_SEASON_LENGTH, inferFrequency, PeriodCalendar, parseDay } from 
 import { ForecastingError } from './forecasting-error.js';
 
 export interface LoadOptions {
+  /** Series id column, or several comma-separated (`store_code,sku`) joined with '/'. */
   idCol?: string;
   dateCol?: string;
   valueCol?: string;
@@ -68,7 +69,7 @@ interface Collected {
  * const panel = c.finish({ freq: 'D' });
  */
 export class SeriesCollector {
-  readonly #idIndex: number;
+  readonly #idIndexes: number[];
   readonly #dateIndex: number;
   readonly #valueIndex: number;
   readonly #attributeIndexes: { name: string; index: number }[];
@@ -92,19 +93,22 @@ export class SeriesCollector {
       }
       return index;
     };
-    this.#idIndex = find(options.idCol ?? 'series_id', '--id-col');
+    this.#idIndexes = (options.idCol ?? 'series_id').split(',').map((name) => find(name.trim(), '--id-col'));
     this.#dateIndex = find(options.dateCol ?? 'date', '--date-col');
     this.#valueIndex = find(options.valueCol ?? 'value', '--value-col');
     this.#attributeIndexes = header
       .map((name, index) => ({ name, index }))
       .filter(
-        ({ index }) => index !== this.#idIndex && index !== this.#dateIndex && index !== this.#valueIndex,
+        ({ index }) =>
+          !this.#idIndexes.includes(index) && index !== this.#dateIndex && index !== this.#valueIndex,
       );
   }
 
   add(values: readonly (string | null)[], line: number): void {
     this.#rows++;
-    const id = values[this.#idIndex];
+    // A composite key (e.g. store and product) joins its parts with '/'.
+    const parts = this.#idIndexes.map((i) => values[i]);
+    const id = parts.some((p) => p === null || p === undefined || p === '') ? null : parts.join('/');
     const dateText = values[this.#dateIndex];
     if (id === null || id === undefined || id === '') {
       throw new ForecastingError(

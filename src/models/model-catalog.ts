@@ -5,8 +5,10 @@
  * series too short for a model gets a simpler one and the caller learns which and why.
  */
 
+import { adidaModel } from './adida.js';
 import { arimaModel } from './arima.js';
 import { autoArimaModel } from './arima-auto.js';
+import { crostonModel } from './croston.js';
 import { createEnsemble, type EnsembleCombine } from './ensemble.js';
 import { etsModel } from './ets.js';
 import type {
@@ -19,8 +21,10 @@ import type {
 } from './model.js';
 import { movingAverageModel } from './moving-average.js';
 import { naiveModel } from './naive.js';
+import { sbaModel } from './sba.js';
 import { seasonalNaiveModel } from './seasonal-naive.js';
 import { thetaModel } from './theta.js';
+import { tsbModel } from './tsb.js';
 
 /** Names the evaluation relies on. */
 export const SEASONAL_NAIVE = 'seasonal-naive';
@@ -226,4 +230,8 @@ export const modelCatalog = new ModelCatalog([
   thetaModel,
   arimaModel,
   autoArimaModel,
+  crostonModel,
+  sbaModel,
+  tsbModel,
+  adidaModel,
 ]);
