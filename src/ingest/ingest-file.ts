@@ -190,7 +190,7 @@ export async function ingestFile(
       }
       if (estimatedRows === 0 && batch.length > 0) {
         // Extrapolate from the first chunk's bytes per row; refined at the end.
-        estimatedRows = Math.max(rowsRead, Math.round((size / Math.max(1, estimateBytes(batch))) * rowsRead));
+        estimatedRows = Math.max(rowsRead, Math.round(size / Math.max(1, estimateBytes(batch))));
       }
       options.onProgress?.({ rowsRead, estimatedRows: Math.max(estimatedRows, rowsRead) });
     }

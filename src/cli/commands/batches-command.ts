@@ -88,7 +88,7 @@ export function registerBatchesCommand(program: Command): void {
         out.push(
           formatTable(
             ['line', 'field', 'code', 'reason'],
-            batch.quarantine.map((q) => [q.line, q.field ?? '', q.code, q.reason]),
+            batch.quarantine.map((q) => [String(q.line), q.field ?? '', q.code, q.reason]),
           ),
         );
       }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerBatchesCommand } from './batches-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerForecastCommand } from './forecast-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerIngestCommand } from './ingest-command.js';
@@ -13,6 +14,7 @@ import { registerModelsCommand } from './models-command.js';
 export type CommandRegistration = (program: Command) => void;
 
 export const commandRegistrations: CommandRegistration[] = [
+  registerDemoCommand,
   registerIngestCommand,
   registerBatchesCommand,
   registerForecastCommand,
