@@ -13,6 +13,7 @@ import {
   type ArimaFit,
   type ArimaSpec,
   type ArimaState,
+  adjustedSigma2,
   arimaForecast,
   arimaToState,
   fitArima,
@@ -172,9 +173,7 @@ function scoreCandidate(
   const bic = aic + npar * (Math.log(nstar) - 2);
   const aicc = aic + (2 * npar * (npar + 1)) / (nstar - npar - 1);
   let score = ic === 'aic' ? aic : ic === 'bic' ? bic : aicc;
-  let ss = 0;
-  for (const r of fit.residuals) if (!Number.isNaN(r)) ss += r * r;
-  const sigma2 = ss / (nstar - npar + 1);
+  const sigma2 = adjustedSigma2(fit);
   const arma: ArmaOrders = { p: spec.p, q: spec.q, P: spec.P, Q: spec.Q, period: spec.period, d, D: spec.D };
   let minroot = 2;
   if (spec.p + spec.P > 0) minroot = Math.min(minroot, minRoot(fit.coef, arma, -1));

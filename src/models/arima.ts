@@ -100,7 +100,7 @@ export function differencingPolynomial(d: number, D: number, period: number): Fl
     s[period] = -1;
     mul(s);
   }
-  return Float64Array.from(poly.slice(1), (v) => -v);
+  return Float64Array.from(poly.slice(1), (v) => 0 - v);
 }
 
 function ordersOf(spec: ArimaSpec): ArmaOrders {
@@ -462,6 +462,17 @@ export function informationCriteria(fit: ArimaFit): { aic: number; aicc: number;
   };
 }
 
+/**
+ * Residual variance with forecast's degrees-of-freedom correction, sum(e²) / (n* - k + 1) with
+ * n* = observations after differencing and k = coefficients + 1: the sigma² that forecast::Arima
+ * and auto.arima report and use for prediction intervals.
+ */
+export function adjustedSigma2(fit: ArimaFit): number {
+  let ss = 0;
+  for (const r of fit.residuals) if (!Number.isNaN(r)) ss += r * r;
+  return ss / (fit.nUsed - (fit.coef.length + 1) + 1);
+}
+
 /** Converts a fit to its serialisable state; `sigma2` overrides the variance used for intervals. */
 export function arimaToState(fit: ArimaFit, sigma2 = fit.sigma2): ArimaState {
   const ic = informationCriteria(fit);
@@ -534,7 +545,7 @@ const ORDER_HELP = 'fixed order; use auto_arima to select it';
 export const arimaModel: LocalModel = {
   kind: 'local',
   name: 'arima',
-  description: 'Seasonal ARIMA(p,d,q)(P,D,Q)m of a fixed order, estimated by CSS-ML as R stats::arima',
+  description: 'Seasonal ARIMA(p,d,q)(P,D,Q)m of a fixed order, estimated by CSS-ML as forecast::Arima',
   hyperparameters: [
     { name: 'p', type: 'int', min: 0, max: 5, default: 1, help: `AR order; ${ORDER_HELP}` },
     { name: 'd', type: 'int', min: 0, max: 2, default: 1, help: `differencing order; ${ORDER_HELP}` },
@@ -575,7 +586,7 @@ export const arimaModel: LocalModel = {
       includeDrift: constant && d + D === 1,
     };
     const fit = fitArima(input.y, spec);
-    return { model: 'arima', params, state: arimaToState(fit) as unknown as Json };
+    return { model: 'arima', params, state: arimaToState(fit, adjustedSigma2(fit)) as unknown as Json };
   },
   predict(fitted: FittedModel, request: ForecastRequest): Forecast {
     return arimaForecast(fitted.state as unknown as ArimaState, request);
