@@ -77,6 +77,7 @@ export class EtsRecursion {
     let sse = 0;
     let sumlog = 0;
     let nobs = 0;
+    let prod = 1;
     const betaOverAlpha = beta / alpha;
     for (let i = 0; i < n; i++) {
       let q = l;
@@ -106,7 +107,13 @@ export class EtsRecursion {
         } else {
           const e = err / f;
           sse += e * e;
-          sumlog += Math.log(Math.abs(f));
+          // Σ log|f| as the log of a running product, flushed before it can leave double range:
+          // one Math.log per several steps instead of one per step.
+          prod *= f < 0 ? -f : f;
+          if (prod > 1e150 || prod < 1e-150) {
+            sumlog += Math.log(prod);
+            prod = 1;
+          }
         }
         nobs++;
       }
@@ -126,7 +133,7 @@ export class EtsRecursion {
     }
     if (mse) return sse / nobs;
     let lik = nobs * Math.log(sse);
-    if (error === MULT) lik += 2 * sumlog;
+    if (error === MULT) lik += 2 * (sumlog + Math.log(prod));
     return lik;
   }
 
