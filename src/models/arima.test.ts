@@ -73,7 +73,7 @@ describe('fixed-order ARIMA against forecast::Arima (committed fixtures)', () =>
       const c = readJson(`arima-${name}.json`) as RCase;
       const fit = fitArima(Float64Array.from(c.values), specOf(c.fixed, c.fixed.constant));
       assert.deepEqual(fit.names, c.fixed.coef_names);
-      fit.coef.forEach((v, i) => close(v, c.fixed.coef[i]!, 2e-3, `${name} ${fit.names[i]}`));
+      for (const [i, v] of fit.coef.entries()) close(v, c.fixed.coef[i]!, 2e-3, `${name} ${fit.names[i]}`);
       const s2 = adjustedSigma2(fit);
       assert.ok(Math.abs(s2 / c.fixed.sigma2 - 1) < 2e-3, `${name} sigma2 ${s2} vs R ${c.fixed.sigma2}`);
       close(fit.loglik, c.fixed.loglik, 1e-4, `${name} loglik`);
@@ -134,7 +134,8 @@ describe('ARIMA building blocks', () => {
     y[31] = Number.NaN;
     const fit = fitArima(y, specOf(c.fixed, false));
     assert.equal(fit.nUsed, y.length - 2 - 13);
-    fit.coef.forEach((v, i) => assert.ok(Math.abs(v - c.fixed.coef[i]!) < 0.1, `${fit.names[i]} ${v}`));
+    for (const [i, v] of fit.coef.entries())
+      assert.ok(Math.abs(v - c.fixed.coef[i]!) < 0.1, `${fit.names[i]} ${v}`);
   });
 });
 
