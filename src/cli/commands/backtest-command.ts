@@ -87,21 +87,23 @@ export async function backtestCommand(
   const wantsAuto = options.models.includes(AUTO);
   const others = options.models.filter((m) => m !== AUTO);
   const series = panel.series.map((s) => ({ id: s.id, y: s.y, start: s.start, attributes: s.attributes }));
-  const progress = new ProgressBar('backtest', 0, !options.json);
+  const progress = new ProgressBar(
+    'backtest',
+    series.length * new Set([...others, SEASONAL_NAIVE]).size,
+    !options.json,
+  );
   const report = await runBacktest(series, {
     ...common,
     models: others,
-    onProgress: (done, total) => progress.update(done, `of ${total} series × models`),
+    onProgress: (done) => progress.update(done, 'series × models'),
   });
   const results = [...report.series];
-  if (wantsAuto) {
-    results.push(
-      ...(await backtestAuto(series, common, (fold, folds) =>
-        progress.update(fold, `auto: fold ${fold}/${folds}`),
-      )),
-    );
-  }
   progress.done();
+  if (wantsAuto) {
+    const autoProgress = new ProgressBar('backtest auto (folds)', options.folds, !options.json);
+    results.push(...(await backtestAuto(series, common, (fold) => autoProgress.update(fold))));
+    autoProgress.done();
+  }
   const aggregate = aggregateByModel(results, quantiles);
   const baseline = aggregate.find((a) => a.model === SEASONAL_NAIVE)?.mase ?? Number.NaN;
   const result: BacktestCommandResult = {
