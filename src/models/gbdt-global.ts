@@ -231,6 +231,8 @@ interface GlobalState {
   spec: FeatureSpec;
   booster: BoosterModel;
   horizon: number;
+  /** Rows the booster was trained on (for reports). */
+  trainingRows: number;
   /** Sorted held-out residuals (in level units) per step, and pooled over steps. */
   residuals: number[][];
   pooledResiduals: number[];
@@ -405,6 +407,7 @@ function fit(input: GlobalFitInput): FittedModel {
     spec,
     booster,
     horizon: H,
+    trainingRows: trainMatrix.nRows,
     residuals: perStep.map((r) => sortedSample(r, MAX_RESIDUALS_PER_STEP)),
     pooledResiduals: sortedSample(pooled, MAX_RESIDUALS_PER_STEP),
     attributeLevels,
