@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { ForecastingError } from './forecasting-error.js';
 import { loadSeriesFile, SeriesCollector } from './series-loader.js';
 
@@ -89,5 +90,20 @@ describe('loadSeriesFile', () => {
     assert.equal(panel.freqInferred, true);
     assert.deepEqual([...(panel.series[0]?.y ?? [])], [1.5, Number.NaN, 3, 4]);
     assert.equal(panel.calendar.dateOf((panel.series[0]?.startIndex ?? 0) + 4), '2024-05-31');
+  });
+
+  it('reads Parquet with a numeric value column', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'shelfcast-loader-')), 'sales.parquet');
+    await parquetWriteFile({
+      filename: path,
+      columnData: [
+        { name: 'series_id', data: ['p', 'p', 'p'], type: 'STRING' },
+        { name: 'date', data: ['2024-01-01', '2024-01-08', '2024-01-22'], type: 'STRING' },
+        { name: 'value', data: [1.5, 2, 4], type: 'DOUBLE' },
+      ],
+    });
+    const panel = await loadSeriesFile(path, { fill: 'zero' });
+    assert.equal(panel.freq, 'W');
+    assert.deepEqual([...(panel.series[0]?.y ?? [])], [1.5, 2, 0, 4]);
   });
 });
