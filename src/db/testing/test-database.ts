@@ -81,7 +81,48 @@ export async function ensurePGliteTemplate(): Promise<string> {
   }
 }
 
+/**
+ * Storage for a test that runs the `shelfcast` CLI as a separate process: environment variables
+ * pointing at a fresh, migrated database (a SHELFCAST_HOME seeded from the template, or a new
+ * PostgreSQL database), and a cleanup function.
+ */
+export async function createTestStorageEnv(): Promise<{
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { url: dbUrl, drop } = await createPostgresTestDatabase(url);
+    return { env: { DATABASE_URL: dbUrl }, cleanup: drop };
+  }
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const home = mkdtempSync(join(tmpdir(), 'shelfcast-home-'));
+  const template = await ensurePGliteTemplate();
+  const db = await PGliteDatabase.open({
+    dataDir: join(home, 'pgdata'),
+    loadDataDir: new Blob([readFileSync(template)]),
+  });
+  await db.close();
+  return {
+    env: { SHELFCAST_HOME: home },
+    cleanup: async () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
 async function openPostgresTestDatabase(url: string): Promise<Database> {
+  const { url: dbUrl, drop } = await createPostgresTestDatabase(url);
+  const db = await PostgresDatabase.open(dbUrl, { max: 4 });
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    async close() {
+      await close();
+      await drop();
+    },
+  });
+}
+
+async function createPostgresTestDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const templateName = `shelfcast_tpl_${schemaFingerprint()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -107,11 +148,9 @@ async function openPostgresTestDatabase(url: string): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const db = await PostgresDatabase.open(withDatabase(url, name), { max: 4 });
-  const close = db.close.bind(db);
-  return Object.assign(db, {
-    async close() {
-      await close();
+  return {
+    url: withDatabase(url, name),
+    async drop() {
       const dropper = new pg.Client({ connectionString: url });
       await dropper.connect();
       try {
@@ -120,7 +159,7 @@ async function openPostgresTestDatabase(url: string): Promise<Database> {
         await dropper.end();
       }
     },
-  });
+  };
 }
 
 function withDatabase(url: string, database: string): string {
