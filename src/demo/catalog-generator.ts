@@ -281,15 +281,18 @@ export function soldIn(product: DemoProduct, country: string): boolean {
 
 function generateStores(seed: number, count: number, period: DemoPeriod): DemoStore[] {
   const rng = Rng.derive(seed, 'stores');
-  // A few stores trade before the period (the home markets), the rest open at staggered dates
-  // during it; every market gets a store before any market gets a second one.
+  // A few stores trade before the period, all in the home markets; the rest open at staggered
+  // dates during it, in every market once the chain has at least as many stores as markets.
   const preCount = Math.max(1, Math.min(count, Math.round(count * 0.2)));
   const home = rng.shuffle(MARKETS.filter((m) => HOME_MARKETS.includes(m.country)));
   const abroad = rng.shuffle(MARKETS.filter((m) => !HOME_MARKETS.includes(m.country)));
-  const sequence: Market[] = [...home, ...abroad];
+  const homeWeights = home.map((m) => m.weight);
+  const early: Market[] = [];
+  for (let i = 0; i < preCount; i++) early.push(home[i] ?? (home[rng.weightedIndex(homeWeights)] as Market));
+  const later: Market[] = [...home.slice(preCount), ...abroad];
   const weights = MARKETS.map((m) => m.weight);
-  while (sequence.length < count) sequence.push(MARKETS[rng.weightedIndex(weights)] as Market);
-  const ordered = [...sequence.slice(0, preCount), ...rng.shuffle(sequence.slice(preCount, count))];
+  while (early.length + later.length < count) later.push(MARKETS[rng.weightedIndex(weights)] as Market);
+  const ordered = [...early, ...rng.shuffle(later).slice(0, count - preCount)];
   const newCount = count - preCount;
   const firstOpen = period.startDay + Math.floor(period.days * 0.03);
   const lastOpen = period.endDay - Math.max(7, Math.floor(period.days * 0.12));

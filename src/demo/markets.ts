@@ -318,7 +318,7 @@ export function marketFor(country: string): Market {
  *
  * @example
  * retailPriceCents(3.41, 'EUR'); // 349
- * retailPriceCents(1234, 'JPY'); // 128000 (1,280 yen)
+ * retailPriceCents(1234, 'JPY'); // 124000 (1,240 yen)
  */
 export function retailPriceCents(value: number, currency: string): number {
   switch (currency) {
