@@ -54,7 +54,7 @@ function generate(n, seed) {
 function writeColumns(path, cols) {
   const n = cols[0].length;
   const all = new Float32Array(n * cols.length);
-  cols.forEach((c, f) => all.set(c, f * n));
+  for (const [f, c] of cols.entries()) all.set(c, f * n);
   writeFileSync(path, new Uint8Array(all.buffer));
 }
 
