@@ -160,7 +160,7 @@ function scoreCandidate(
   };
   let fit: ArimaFit;
   try {
-    fit = fitArima(x, spec, approximation ? 'CSS' : 'CSS-ML');
+    fit = fitArima(x, spec, approximation ? 'CSS' : 'CSS-ML', { filterState: !approximation });
   } catch (e) {
     if (e instanceof ArimaError) return failed;
     throw e;

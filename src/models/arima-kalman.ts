@@ -490,6 +490,71 @@ export class ArimaStateSpace {
   }
 
   /**
+   * Same likelihood as {@link likelihood} for a stationary ARMA model (no differencing, no missing
+   * values, useUp = 0), by the Chandrasekhar recursions (Morf, Sidhu & Kailath 1974): with the
+   * stationary start the one-step covariance changes by a rank-one term per step, so the filter
+   * costs O(r) per observation instead of O(r²). Leaves `a` filtered; `P` is not maintained.
+   */
+  likelihoodArma(y: Float64Array, out: Float64Array): Float64Array {
+    const { p, r, phi, a } = this;
+    const anew = this.#anew;
+    const m = this.#M;
+    const W = this.#shifted;
+    const x = this.#vv;
+    // AR coefficients padded to r so that the transition T·v = shift(v) + phi·v[0] has no branches.
+    const ph = this.#phiPad;
+    ph.fill(0);
+    for (let i = 0; i < p; i++) ph[i] = phi[i]!;
+    const Pn = this.Pn;
+    const r1 = r - 1;
+    let ssq = 0;
+    let sumlog = 0;
+    let nu = 0;
+    // m = P_t Z' (first column of the one-step covariance), F = Z P_t Z'.
+    for (let i = 0; i < r; i++) m[i] = Pn[i]!;
+    let F = m[0]!;
+    // Stationary start: P_2 - P_1 = -(T m)(T m)' / F, so W = T m and the scalar M = -1 / F.
+    const m0 = m[0]!;
+    for (let i = 0; i < r1; i++) W[i] = m[i + 1]! + ph[i]! * m0;
+    W[r1] = ph[r1]! * m0;
+    let Mc = -1 / F;
+    a.fill(0);
+    const n = y.length;
+    for (let l = 0; l < n; l++) {
+      const a0 = a[0]!;
+      for (let i = 0; i < r1; i++) anew[i] = a[i + 1]! + ph[i]! * a0;
+      anew[r1] = ph[r1]! * a0;
+      const resid0 = y[l]! - anew[0]!;
+      if (F < 1e4) {
+        nu++;
+        ssq += (resid0 * resid0) / F;
+        sumlog += Math.log(F);
+      }
+      const step = resid0 / F;
+      for (let i = 0; i < r; i++) a[i] = anew[i]! + m[i]! * step;
+      // Rank-one update of m, F, W and M (Herbst 2015, eqs. 9-13, for a scalar observation).
+      const w0 = W[0]!;
+      const c = Mc * w0;
+      const Fold = F;
+      F += c * w0;
+      Mc += (c * c) / Fold;
+      const k = w0 / F;
+      for (let i = 0; i < r; i++) {
+        const mi = m[i]! + W[i]! * c;
+        m[i] = mi;
+        x[i] = W[i]! - mi * k;
+      }
+      const x0 = x[0]!;
+      for (let i = 0; i < r1; i++) W[i] = x[i + 1]! + ph[i]! * x0;
+      W[r1] = ph[r1]! * x0;
+    }
+    out[0] = ssq;
+    out[1] = sumlog;
+    out[2] = nu;
+    return out;
+  }
+
+  /**
    * R's `KalmanForecast` from the current filtered state: means and variances (in units of
    * sigma²) of the next `h` observations. Does not change the stored state.
    */
@@ -552,6 +617,8 @@ export class ArimaStateSpace {
   }
 }
 
+let lagBuffer = new Int32Array(64);
+
 /**
  * R's `ARIMA_CSS`: differences `y`, then returns the mean of squared one-step residuals from
  * index `ncond` on (residuals written to `resid`, which must have length n; `w` is a work buffer).
@@ -575,11 +642,24 @@ export function conditionalSumOfSquares(
   let ssq = 0;
   let nu = 0;
   for (let l = 0; l < ncond; l++) resid[l] = 0;
+  // Seasonal expansion leaves most lags zero: loop over the non-zero ones only.
+  if (lagBuffer.length < p + q) lagBuffer = new Int32Array(2 * (p + q));
+  let np = 0;
+  for (let j = 0; j < p; j++) if (phi[j] !== 0) lagBuffer[np++] = j;
+  let nq = np;
+  for (let j = 0; j < q; j++) if (theta[j] !== 0) lagBuffer[nq++] = j;
   for (let l = ncond; l < n; l++) {
     let tmp = w[l]!;
-    for (let j = 0; j < p; j++) tmp -= phi[j]! * w[l - j - 1]!;
-    const jm = Math.min(l - ncond, q);
-    for (let j = 0; j < jm; j++) tmp -= theta[j]! * resid[l - j - 1]!;
+    for (let k = 0; k < np; k++) {
+      const j = lagBuffer[k]!;
+      tmp -= phi[j]! * w[l - j - 1]!;
+    }
+    const jm = l - ncond;
+    for (let k = np; k < nq; k++) {
+      const j = lagBuffer[k]!;
+      if (j >= jm) break;
+      tmp -= theta[j]! * resid[l - j - 1]!;
+    }
     resid[l] = tmp;
     if (!Number.isNaN(tmp)) {
       nu++;

@@ -147,8 +147,16 @@ function difference(x: Float64Array, lag: number, times: number): Float64Array {
  * @example
  * const fit = fitArima(y, { p: 1, d: 1, q: 1, P: 0, D: 1, Q: 1, period: 7, includeMean: false, includeDrift: false });
  * const fc = forecastArima(fit, 28);
+ *
+ * `options.filterState = false` skips the final Kalman pass of a CSS fit (its state is then unusable
+ * for forecasting); the automatic order search uses it for candidates it only scores.
  */
-export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod = 'CSS-ML'): ArimaFit {
+export function fitArima(
+  y: Float64Array,
+  spec: ArimaSpec,
+  method: ArimaMethod = 'CSS-ML',
+  options: { filterState?: boolean } = {},
+): ArimaFit {
   for (const k of ['p', 'd', 'q', 'P', 'D', 'Q'] as const) {
     if (!Number.isInteger(spec[k]) || spec[k] < 0) {
       throw new ArimaError('ARIMA_BAD_ORDER', `order ${k} must be a non-negative integer, got ${spec[k]}`);
@@ -224,12 +232,13 @@ export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod =
     return 0.5 * Math.log(conditionalSumOfSquares(xAdj, arma, phi, theta, ncond, w, cssResid));
   };
   // Without missing values, the diffuse-prior ARIMA likelihood equals the ARMA likelihood of the
-  // differenced series up to O(1/kappa) (Harvey 1989, sec. 3.4): filtering the r-dimensional ARMA
-  // state instead of the (r + d)-dimensional one is several times cheaper. The final state and
-  // residuals are still computed with the full model, as R does.
-  const fastPath = Delta.length > 0 && nonMissing === n;
-  const ssArma = fastPath ? new ArimaStateSpace(phi.length, theta.length, new Float64Array(0)) : ss;
-  const wd = new Float64Array(fastPath ? n - Delta.length : 0);
+  // differenced series up to O(1/kappa) (Harvey 1989, sec. 3.4), and the ARMA likelihood can be
+  // computed in O(r) per observation by the Chandrasekhar recursions instead of the O((r + d)²)
+  // Kalman filter. The final state and residuals are still computed with the full model, as R does.
+  const fastPath = nonMissing === n;
+  const dl = Delta.length;
+  const ssArma = fastPath && dl > 0 ? new ArimaStateSpace(phi.length, theta.length, new Float64Array(0)) : ss;
+  const wd = fastPath && dl > 0 ? new Float64Array(n - dl) : xAdj;
   const armafn =
     (trans: boolean) =>
     (par: Float64Array): number => {
@@ -237,13 +246,14 @@ export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod =
       ssArma.update(phi, theta);
       adjust(par);
       if (fastPath) {
-        const dl = Delta.length;
-        for (let t = dl; t < n; t++) {
-          let v = xAdj[t]!;
-          for (let k = 0; k < dl; k++) v -= Delta[k]! * xAdj[t - k - 1]!;
-          wd[t - dl] = v;
+        if (dl > 0) {
+          for (let t = dl; t < n; t++) {
+            let v = xAdj[t]!;
+            for (let k = 0; k < dl; k++) v -= Delta[k]! * xAdj[t - k - 1]!;
+            wd[t - dl] = v;
+          }
         }
-        ssArma.likelihood(wd, 0, null, likOut);
+        ssArma.likelihoodArma(wd, likOut);
       } else ss.likelihood(xAdj, 0, null, likOut);
       const s2 = likOut[0]! / likOut[2]!;
       const v = 0.5 * (Math.log(s2) + likOut[1]! / likOut[2]!);
@@ -268,9 +278,12 @@ export function fitArima(y: Float64Array, spec: ArimaSpec, method: ArimaMethod =
     transPars(coef, arma, false, phi, theta);
     adjust(coef);
     const sigma2 = conditionalSumOfSquares(xAdj, arma, phi, theta, ncond, w, cssResid);
-    // Filter with the CSS coefficients so the fit carries a state to forecast from.
-    ss.update(phi, theta);
-    ss.likelihood(xAdj, 0, null, likOut);
+    // Filter with the CSS coefficients so the fit carries a state to forecast from (skipped when
+    // the caller only needs the criterion, as the order search does).
+    if (options.filterState !== false) {
+      ss.update(phi, theta);
+      ss.likelihood(xAdj, 0, null, likOut);
+    }
     const value = 2 * nUsed * res.value + nUsed + nUsed * Math.log(2 * Math.PI);
     return {
       spec,
