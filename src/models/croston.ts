@@ -148,11 +148,16 @@ export function searchSmoothing(
 ): [number, number] {
   let best: [number, number] = [lo, lo];
   let bestValue = Number.POSITIVE_INFINITY;
+  // Grid points as multiples of the step (no accumulated rounding), clamped to [lo, hi].
+  const grid = (from: number, to: number, step: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; from + i * step <= to + 1e-9; i++)
+      out.push(Math.min(hi, Math.max(lo, Math.round((from + i * step) * 1e9) / 1e9)));
+    return out;
+  };
   const scan = (aFrom: number, aTo: number, bFrom: number, bTo: number, step: number): void => {
-    for (let a = aFrom; a <= aTo + 1e-12; a += step) {
-      const bs = twoParameters ? [] : [a];
-      if (twoParameters) for (let b = bFrom; b <= bTo + 1e-12; b += step) bs.push(b);
-      for (const b of bs) {
+    for (const a of grid(aFrom, aTo, step)) {
+      for (const b of twoParameters ? grid(bFrom, bTo, step) : [a]) {
         const v = objective(a, b);
         if (v < bestValue) {
           bestValue = v;
