@@ -547,7 +547,7 @@ export function arimaForecast(state: ArimaState, request: ForecastRequest): Fore
   return { mean, quantiles };
 }
 
-/** Fits and forecasts in one go, returning the unclipped mean and Gaussian interval bounds. */
+/** Mean and standard error of the next `h` values straight from a fit (unclipped). */
 export function forecastArima(fit: ArimaFit, h: number): { mean: Float64Array; se: Float64Array } {
   return forecastArimaState(arimaToState(fit), h);
 }
