@@ -96,6 +96,6 @@ describe('ARIMA state space', () => {
     const roots = polyroot([1, 1 / 6, 5 / 6, 1 / 6, -1 / 6]);
     const moduli = Array.from(roots.re, (re, i) => Math.hypot(re, roots.im[i]!)).sort((a, b) => a - b);
     const expected = [1, 1, 2, 3];
-    moduli.forEach((m, i) => assert.ok(Math.abs(m - expected[i]!) < 1e-9, `${m}`));
+    for (const [i, m] of moduli.entries()) assert.ok(Math.abs(m - expected[i]!) < 1e-9, `${m}`);
   });
 });
