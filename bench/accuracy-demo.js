@@ -125,7 +125,7 @@ for (const model of models) {
   const started = performance.now();
   const forecasts = await forecastPanel(
     rows.map((r) => ({ id: r.id, y: r.train })),
-    { horizon: H, freq: 'D', seasonLength: 7, quantiles: [], models: [model], folds: 2, workers },
+    { horizon: H, freq: 'D', seasonLength: 7, quantiles: [], models: [model], folds: 3, workers },
   );
   const seconds = (performance.now() - started) / 1000;
   const byId = new Map(forecasts.map((f) => [f.seriesId, f]));
@@ -157,11 +157,11 @@ for (const model of models) {
 
 const base = results.find((r) => r.model === 'seasonal-naive');
 console.log(
-  `${'model'.padEnd(16)} ${'WRMSSE'.padStart(7)} ${'vs snaive'.padStart(9)}  ${levels.map((l) => (l.join('×') || 'total').padStart(14)).join('')}  ${'seconds'.padStart(8)}`,
+  `${'model'.padEnd(16)} ${'WRMSSE'.padStart(7)} ${'vs snaive'.padStart(9)}  ${levels.map((l) => (l.join('×') || 'total').padStart(16)).join('')}  ${'seconds'.padStart(8)}`,
 );
 for (const r of [...results].sort((a, b) => a.wrmsse - b.wrmsse)) {
   console.log(
-    `${r.model.padEnd(16)} ${r.wrmsse.toFixed(3).padStart(7)} ${(r.wrmsse / base.wrmsse).toFixed(3).padStart(9)}  ${r.levels.map((l) => l.wrmsse.toFixed(3).padStart(14)).join('')}  ${r.seconds.toFixed(1).padStart(8)}`,
+    `${r.model.padEnd(16)} ${r.wrmsse.toFixed(3).padStart(7)} ${(r.wrmsse / base.wrmsse).toFixed(3).padStart(9)}  ${r.levels.map((l) => l.wrmsse.toFixed(3).padStart(16)).join('')}  ${r.seconds.toFixed(1).padStart(8)}`,
   );
 }
 const auto = results.find((r) => r.model === 'auto');

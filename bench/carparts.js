@@ -72,7 +72,7 @@ for (const model of models) {
     seasonLength: 12,
     quantiles: [],
     models: [model],
-    folds: 2,
+    folds: 3,
     workers,
   });
   const s = forecasts.map((f) => score(f.seriesId, f.mean));

@@ -14,7 +14,7 @@ const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'auto,theta,ets' },
     limit: { type: 'string' },
-    folds: { type: 'string', default: '2' },
+    folds: { type: 'string', default: '3' },
     workers: { type: 'string' },
     data: { type: 'string', default: new URL('../../shared/data/', import.meta.url).pathname },
   },
