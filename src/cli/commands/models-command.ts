@@ -3,6 +3,7 @@
  * `shelfcast models available`: the forecasting algorithms with their hyperparameters.
  */
 import type { Command } from 'commander';
+import { DEFAULT_AUTO_CANDIDATES } from '../../forecasting/auto-selection.js';
 import type { HyperParameterSpec } from '../../models/model.js';
 import { type CatalogEntry, modelCatalog } from '../../models/model-catalog.js';
 import { formatTable, printJson } from '../output.js';
@@ -15,10 +16,17 @@ export function registerModelsCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) => {
       const entries = modelCatalog.list();
-      if (options.json) printJson({ models: entries });
+      if (options.json)
+        printJson({
+          models: entries,
+          auto: { description: AUTO_DESCRIPTION, candidates: DEFAULT_AUTO_CANDIDATES },
+        });
       else process.stdout.write(formatModels(entries));
     });
 }
+
+const AUTO_DESCRIPTION =
+  'per series, classifies demand (Syntetos–Boylan) and picks the best candidate in a rolling-origin backtest: by MASE among the continuous list for smooth demand and among both lists for erratic demand, by RMSSE among the intermittent list for intermittent and lumpy demand.';
 
 /** Human listing: one table of models, then each model's hyperparameters. */
 export function formatModels(entries: readonly CatalogEntry[]): string {
@@ -28,7 +36,9 @@ export function formatModels(entries: readonly CatalogEntry[]): string {
       entries.map((e) => [e.name, e.kind, e.family, e.description]),
     ),
     '',
-    'auto: per series, picks the best of the continuous models (smooth/erratic demand, by MASE) or the intermittent ones (intermittent/lumpy, by RMSSE) in a rolling-origin backtest.',
+    `auto: ${AUTO_DESCRIPTION}`,
+    `  continuous candidates: ${DEFAULT_AUTO_CANDIDATES.continuous.join(', ')}`,
+    `  intermittent candidates: ${DEFAULT_AUTO_CANDIDATES.intermittent.join(', ')}`,
   ];
   for (const e of entries) {
     if (e.hyperparameters.length === 0) continue;
