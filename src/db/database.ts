@@ -20,6 +20,8 @@ export type SqlValue =
 export interface Queryable {
   /** Runs one parameterised statement ($1, $2, ...) and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** Runs one parameterised statement and returns how many rows it inserted, updated or deleted. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Runs one or more statements without parameters (DDL, scripts). */
   exec(sql: string): Promise<void>;
   /**
@@ -45,6 +47,16 @@ export function copyValue(value: string | number | boolean | null | undefined): 
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
+  // Most values hold nothing to escape: scan once before paying for replace().
+  let plain = true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 92 || c === 9 || c === 10 || c === 13) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return value;
   // Backslash first, then the characters that would end a field or a row.
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }

@@ -18,6 +18,10 @@ function queryable(target: PGliteLike): Queryable {
       const result = await target.query<Row>(sql, params as unknown[]);
       return result.rows;
     },
+    async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+      const result = await target.query(sql, params as unknown[]);
+      return result.affectedRows ?? 0;
+    },
     async exec(sql: string): Promise<void> {
       await target.exec(sql);
     },
@@ -85,6 +89,9 @@ export class PGliteDatabase implements Database {
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
     return this.#base.query<Row>(sql, params);
+  }
+  run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    return this.#base.run(sql, params);
   }
   exec(sql: string): Promise<void> {
     return this.#base.exec(sql);

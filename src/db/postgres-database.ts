@@ -30,6 +30,10 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
       const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
       return result.rows as Row[];
     },
+    async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+      const result = await client.query({ text: sql, values: params as unknown[] });
+      return result.rowCount ?? 0;
+    },
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
@@ -89,6 +93,9 @@ export class PostgresDatabase implements Database {
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
     return this.#base.query<Row>(sql, params);
+  }
+  run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    return this.#base.run(sql, params);
   }
   exec(sql: string): Promise<void> {
     return this.#base.exec(sql);

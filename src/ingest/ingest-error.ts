@@ -8,7 +8,8 @@ export type IngestErrorCode =
   | 'MISSING_COLUMNS'
   | 'DUPLICATE_COLUMNS'
   | 'BATCH_EMPTY'
-  | 'BATCH_REFUSED';
+  | 'BATCH_REFUSED'
+  | 'CONCURRENT_BATCH';
 
 export class IngestError extends Error {
   override readonly name = 'IngestError';

@@ -39,7 +39,8 @@ export class ColumnStatsCollector {
   #seen = 0;
   #rng = 0x9e3779b9;
   readonly #registers = new Uint8Array(HLL_REGISTERS);
-  #small: Set<string> | null = new Set();
+  #small: Set<string | number> | null = new Set();
+
 
   constructor(column: string) {
     this.column = column;
@@ -53,7 +54,7 @@ export class ColumnStatsCollector {
     }
     if (typeof value === 'number') {
       this.#addNumber(value);
-      this.#addDistinct(String(value));
+      this.#addDistinctNumber(value);
       return;
     }
     const text =
@@ -90,18 +91,25 @@ export class ColumnStatsCollector {
   }
 
   #addDistinct(text: string): void {
-    if (this.#small) {
-      this.#small.add(text);
-      if (this.#small.size <= 512) return;
-      for (const v of this.#small) this.#hll(v);
-      this.#small = null;
-      return;
-    }
-    this.#hll(text);
+    if (this.#small) this.#addSmall(text);
+    else this.#hll(fnv1a(text));
   }
 
-  #hll(text: string): void {
-    const h = fnv1a(text);
+  /** Numbers are hashed from their IEEE-754 bits: no string per value. */
+  #addDistinctNumber(x: number): void {
+    if (this.#small) this.#addSmall(x);
+    else this.#hll(hashNumber(x));
+  }
+
+  #addSmall(value: string | number): void {
+    const small = this.#small!;
+    small.add(value);
+    if (small.size <= 512) return;
+    for (const v of small) this.#hll(typeof v === 'number' ? hashNumber(v) : fnv1a(v));
+    this.#small = null;
+  }
+
+  #hll(h: number): void {
     const index = h >>> (32 - HLL_BITS);
     const rest = (h << HLL_BITS) | (1 << (HLL_BITS - 1));
     const rank = Math.clz32(rest) + 1;
@@ -156,6 +164,23 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   return a + (b - a) * (pos - lo);
 }
 
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function hashNumber(x: number): number {
+  f64[0] = x;
+  return fmix32(Math.imul(u32[0]! ^ 0x9e3779b9, 0x85ebca6b) ^ u32[1]!);
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -163,10 +188,5 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   // Final avalanche (murmur3 fmix32) so nearby strings spread over all registers.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }

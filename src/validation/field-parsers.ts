@@ -18,6 +18,7 @@ const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)$/;
  * comma is refused rather than guessed (it could be a thousands separator).
  */
 export function parseDecimal(text: string, decimalComma: boolean): ParseResult<number> {
+  if (isPlainDecimal(text)) return ok(Number(text));
   const t = text.trim();
   if (DECIMAL_POINT.test(t)) {
     const n = Number(t);
@@ -33,6 +34,22 @@ export function parseDecimal(text: string, decimalComma: boolean): ParseResult<n
   return fail('NOT_A_NUMBER', `'${clip(t)}' is not a number`);
 }
 
+/** Fast path for the common case: digits with at most one point and a leading minus, nothing else. */
+function isPlainDecimal(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 20) return false;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let points = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && points === 0) points++;
+    else return false;
+  }
+  return digits > 0;
+}
+
 export function parseInteger(text: string): ParseResult<number> {
   const t = text.trim();
   if (!/^[+-]?\d+$/.test(t)) return fail('NOT_AN_INTEGER', `'${clip(t)}' is not a whole number`);
@@ -44,18 +61,33 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** An ISO calendar date YYYY-MM-DD that exists (2025-02-30 does not). */
 export function parseDate(text: string): ParseResult<string> {
-  const t = text.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  if (!m) return fail('BAD_DATE', `'${clip(t)}' is not a date in the form YYYY-MM-DD`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  const t = text.length === 10 ? text : text.trim();
+  if (!isDateShape(t)) return fail('BAD_DATE', `'${clip(t)}' is not a date in the form YYYY-MM-DD`);
+  const y = digitsAt(t, 0, 4);
+  const mo = digitsAt(t, 5, 2);
+  const d = digitsAt(t, 8, 2);
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const max = mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
   if (mo < 1 || mo > 12 || d < 1 || d > max || y < 1900 || y > 2200) {
     return fail('BAD_DATE', `'${t}' is not a real calendar date`);
   }
   return ok(t);
+}
+
+/** `dddd-dd-dd`, checked by character codes (this runs once per row of every fact file). */
+function isDateShape(t: string): boolean {
+  if (t.length !== 10 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return false;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function digitsAt(t: string, start: number, length: number): number {
+  let v = 0;
+  for (let i = start; i < start + length; i++) v = v * 10 + (t.charCodeAt(i) - 48);
+  return v;
 }
 
 export function parseBoolean(text: string): ParseResult<boolean> {

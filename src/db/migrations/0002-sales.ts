@@ -25,7 +25,6 @@ CREATE TABLE sales (
   batch_id        bigint NOT NULL,
   PRIMARY KEY (store_id, product_id, sale_date)
 );
-CREATE INDEX sales_date_idx ON sales (sale_date);
 
 CREATE TABLE stock_snapshots (
   store_id        integer NOT NULL,
