@@ -15,7 +15,13 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type HyperParameterSpec =
   | { name: string; type: 'int'; min: number; max: number; log?: boolean; default: number; help: string }
   | { name: string; type: 'float'; min: number; max: number; log?: boolean; default: number; help: string }
-  | { name: string; type: 'categorical'; choices: readonly (string | number | boolean)[]; default: string | number | boolean; help: string };
+  | {
+      name: string;
+      type: 'categorical';
+      choices: readonly (string | number | boolean)[];
+      default: string | number | boolean;
+      help: string;
+    };
 
 export type HyperParameters = Record<string, string | number | boolean>;
 
@@ -95,7 +101,11 @@ export interface GlobalModel {
   readonly description: string;
   readonly hyperparameters: readonly HyperParameterSpec[];
   fit(input: GlobalFitInput): FittedModel;
-  predict(fitted: FittedModel, series: readonly PanelSeries[], request: ForecastRequest): Map<string, Forecast>;
+  predict(
+    fitted: FittedModel,
+    series: readonly PanelSeries[],
+    request: ForecastRequest,
+  ): Map<string, Forecast>;
 }
 
 export type Model = LocalModel | GlobalModel;
