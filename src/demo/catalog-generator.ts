@@ -567,6 +567,11 @@ function generatePrices(
         if (change.day <= from || change.day >= until || change.day > period.endDay) continue;
         raw *= change.factor;
         const cents = retailPriceCents(raw, market.currency);
+        // Two changes drawn for one day make one price-list entry (its key is sku, country, day).
+        if (change.day === list.days[list.days.length - 1]) {
+          list.cents[list.cents.length - 1] = cents;
+          continue;
+        }
         if (cents === list.cents[list.cents.length - 1]) continue;
         list.days.push(change.day);
         list.cents.push(cents);

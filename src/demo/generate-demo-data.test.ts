@@ -180,7 +180,11 @@ describe('generateDemoData', () => {
   it('prices sales from the price list and applies promotion discounts to revenue', () => {
     const countryOf = new Map(table('stores.csv').map((s) => [s.store_code, s.country]));
     const lists = new Map<string, { from: number; price: string }[]>();
+    const priceKeys = new Set<string>();
     for (const p of table('prices.csv')) {
+      const entry = `${p.sku}|${p.country}|${p.valid_from}`;
+      assert.ok(!priceKeys.has(entry), `one price-list entry per sku, country and day: ${entry}`);
+      priceKeys.add(entry);
       const key = `${p.sku}|${p.country}`;
       const list = lists.get(key) ?? [];
       list.push({ from: parseDay(p.valid_from ?? '') as number, price: p.price ?? '' });

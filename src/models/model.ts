@@ -90,7 +90,7 @@ export interface GlobalFitInput {
   freq: Frequency;
   seasonLength: number;
   params: HyperParameters;
-  /** Country per series id, for holiday features. */
+  /** Public holiday dates (YYYY-MM-DD) per country; a series' country is `attributes.country`. */
   holidays?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 

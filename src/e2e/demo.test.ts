@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
+import { runCli } from './run-cli.js';
+
+const b = testBackend();
+
+test(`[${b}] shelfcast demo: every generated file ingests cleanly and the bad batch is quarantined`, async (t) => {
+  const storage = await createTestStorageEnv();
+  t.after(storage.cleanup);
+  const r = await runCli(
+    ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
+    storage.env,
+    300_000,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as {
+    batches: {
+      entity: string;
+      file: string;
+      status: string;
+      rowsRead: number;
+      rowsRejected: number;
+      issues: { code: string }[];
+    }[];
+    summary: { countries: string[]; tables: Record<string, number> };
+  };
+  const bad = out.batches.at(-1)!;
+  for (const batch of out.batches.slice(0, -1)) {
+    assert.equal(batch.status, 'applied', batch.file);
+    assert.equal(batch.rowsRejected, 0, `${batch.file}: ${JSON.stringify(batch.issues)}`);
+  }
+  assert.match(bad.file, /bad_sales\.csv$/);
+  assert.ok(bad.rowsRejected >= 20, `bad rows rejected: ${bad.rowsRejected}`);
+  const codes = new Set(bad.issues.map((i) => i.code));
+  for (const code of [
+    'UNKNOWN_STORE',
+    'UNKNOWN_PRODUCT',
+    'NEGATIVE',
+    'ABSURD_VALUE',
+    'NOT_A_NUMBER',
+    'BAD_DATE',
+    'FUTURE_DATE',
+    'STORE_NOT_OPEN',
+    'MISSING_VALUE',
+    'DUPLICATE_KEY',
+    'DECIMAL_COMMA',
+  ]) {
+    assert.ok(codes.has(code), `bad batch shows ${code}`);
+  }
+  assert.ok(out.summary.tables.sales! > 1000);
+  assert.ok(out.summary.countries.length >= 6);
+
+  // Running the demo again changes nothing: the same files are recognised as already applied.
+  const again = await runCli(
+    ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
+    storage.env,
+    300_000,
+  );
+  assert.equal(again.code, 0, again.stderr);
+  const second = JSON.parse(again.stdout) as typeof out;
+  assert.deepEqual(
+    second.batches.map((x) => x.status),
+    out.batches.map(() => 'duplicate'),
+  );
+  assert.deepEqual(second.summary.tables, out.summary.tables);
+});
