@@ -378,7 +378,7 @@ export function backtestGlobal(
       series: panel,
       freq: options.freq,
       seasonLength: options.seasonLength,
-      params: options.params?.[model.name] ?? {},
+      params: { horizon: h, ...(options.params?.[model.name] ?? {}) },
     });
     const forecasts = model.predict(fitted, panel, { horizon: h, quantiles });
     for (const s of series) {

@@ -280,7 +280,7 @@ function forecastGlobal(
     series: panel,
     freq: options.freq,
     seasonLength: options.seasonLength,
-    params: options.params?.[spec] ?? {},
+    params: { horizon: options.horizon, ...(options.params?.[spec] ?? {}) },
   });
   const forecasts = model.predict(fitted, panel, { horizon: options.horizon, quantiles: options.quantiles });
   const needsConformal =

@@ -11,6 +11,7 @@ import { autoArimaModel } from './arima-auto.js';
 import { crostonModel } from './croston.js';
 import { createEnsemble, type EnsembleCombine } from './ensemble.js';
 import { etsModel } from './ets.js';
+import { gbdtGlobalModel } from './gbdt-global.js';
 import type {
   FittedModel,
   GlobalModel,
@@ -234,4 +235,5 @@ export const modelCatalog = new ModelCatalog([
   sbaModel,
   tsbModel,
   adidaModel,
+  gbdtGlobalModel,
 ]);
