@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LocalModel } from '../models/model.js';
+import type { GlobalModel, LocalModel } from '../models/model.js';
 import { ModelCatalog } from '../models/model-catalog.js';
 import { forecastPanel } from './forecast-engine.js';
 import { ForecastingError } from './forecasting-error.js';
@@ -115,5 +115,45 @@ describe('forecastPanel', () => {
       forecastPanel([{ id: 'a', y: smooth }], { ...base, models: ['prophet'] }),
       /unknown model "prophet"/,
     );
+  });
+
+  it('fits a global model once across the panel and calibrates its intervals by global backtest', async () => {
+    let fits = 0;
+    /** Forecasts each series' own mean scaled by one factor learnt across all series. */
+    const pooled: GlobalModel = {
+      kind: 'global',
+      name: 'pooled',
+      description: 'test global model',
+      hyperparameters: [],
+      fit: ({ series, params }) => {
+        fits++;
+        return { model: 'pooled', params, state: { n: series.length } };
+      },
+      predict: (_fitted, series, { horizon }) =>
+        new Map(
+          series.map((s) => [
+            s.id,
+            { mean: new Float64Array(horizon).fill(mean([...s.y])), quantiles: new Map() },
+          ]),
+        ),
+    };
+    const withGlobal = new ModelCatalog([pooled, ruleModel('naive', 1, (y) => y[y.length - 1] as number)]);
+    const out = await forecastPanel(
+      [
+        { id: 'a', y: smooth },
+        { id: 'b', y: intermittent },
+      ],
+      { ...base, catalog: withGlobal, models: ['naive', 'pooled'] },
+    );
+    assert.deepEqual(
+      out.map((f) => `${f.seriesId}:${f.model}`),
+      ['a:naive', 'a:pooled', 'b:naive', 'b:pooled'],
+    );
+    // One fit for the forecast, one per calibration fold.
+    assert.equal(fits, 1 + 3);
+    const b = out.find((f) => f.seriesId === 'b' && f.model === 'pooled');
+    assert.ok(b?.conformal);
+    assert.ok(Math.abs((b?.mean[0] ?? 0) - 0.8) < 1e-12);
+    assert.ok((b?.quantiles.get(0.9)?.[0] ?? 0) >= (b?.mean[0] ?? 1));
   });
 });
