@@ -90,6 +90,7 @@ const rows = units.series
     const own = full.subarray(s.startIndex - start);
     return {
       id: s.id,
+      start: s.start,
       store,
       sku,
       category: categoryOf.get(sku) ?? 'unknown',
@@ -118,13 +119,24 @@ const defaults = modelCatalog
   .map((e) => e.name);
 const models = args.models
   ? args.models.split(',')
-  : ['seasonal-naive', ...defaults.filter((n) => n !== 'seasonal-naive'), 'ensemble-median', 'auto'];
+  : [
+      'seasonal-naive',
+      ...defaults.filter((n) => n !== 'seasonal-naive'),
+      'ensemble-median',
+      'gbdt-global',
+      'auto',
+    ];
 
 const results = [];
 for (const model of models) {
   const started = performance.now();
   const forecasts = await forecastPanel(
-    rows.map((r) => ({ id: r.id, y: r.train })),
+    rows.map((r) => ({
+      id: r.id,
+      y: r.train,
+      start: r.start,
+      attributes: { store: r.store, category: r.category },
+    })),
     { horizon: H, freq: 'D', seasonLength: 7, quantiles: [], models: [model], folds: 3, workers },
   );
   const seconds = (performance.now() - started) / 1000;

@@ -48,7 +48,7 @@ console.log('MASE and RMSSE scaled by the in-sample lag-1 naive error.\n');
 const intermittent = modelCatalog.namesOf('intermittent');
 const models = args.models
   ? args.models.split(',')
-  : [...intermittent, 'naive', 'seasonal-naive', 'moving-average', 'ets', 'auto'];
+  : [...intermittent, 'naive', 'seasonal-naive', 'moving-average', 'ets', 'theta', 'auto'];
 const score = (id, mean) => [
   mase(actual.get(id), mean, history.get(id), 1),
   rmsse(actual.get(id), mean, history.get(id), 1),

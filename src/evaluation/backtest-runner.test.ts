@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forecastPanel } from '../forecasting/forecast-engine.js';
 import { runBacktest } from './backtest-runner.js';
+import { runInWorkers, WorkerTaskError } from './worker-pool.js';
 
 /** 30 seasonal weekly-ish series: enough to leave the sequential path. */
 const series = Array.from({ length: 30 }, (_, k) => ({
@@ -39,6 +40,18 @@ describe('parallel execution', () => {
     assert.deepEqual(
       parallel.map((f) => [f.seriesId, [...f.mean], [...(f.quantiles.get(0.9) ?? [])]]),
       sequential.map((f) => [f.seriesId, [...f.mean], [...(f.quantiles.get(0.9) ?? [])]]),
+    );
+  });
+
+  it('reports a failing task as a typed error with the worker’s code', async () => {
+    const task = {
+      series: [series[0]],
+      models: ['no-such-model'],
+      options: { horizon: 4, folds: 1, seasonLength: 4, freq: 'W' },
+    };
+    await assert.rejects(
+      runInWorkers(new URL('./backtest-worker.js', import.meta.url), [task], { size: 1 }),
+      (e: unknown) => e instanceof WorkerTaskError && e.code === 'MODEL_UNKNOWN',
     );
   });
 });
