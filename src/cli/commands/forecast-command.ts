@@ -48,7 +48,11 @@ export function addSeriesInputOptions(command: Command): Command {
       'periods per season (default: D 7, W 52, M 12, Q 4, Y 1)',
       positiveInt('--season-length'),
     )
-    .option('--id-col <name>', 'series id column, or several comma-separated (e.g. store_code,sku)', 'series_id')
+    .option(
+      '--id-col <name>',
+      'series id column, or several comma-separated (e.g. store_code,sku)',
+      'series_id',
+    )
     .option('--date-col <name>', 'date column (YYYY-MM-DD)', 'date')
     .option('--value-col <name>', 'value column', 'value')
     .option(
