@@ -65,7 +65,7 @@ export const DEFAULT_MAX_REJECTED_SHARE = 0.2;
 export const DEFAULT_LIMITS: IngestLimits = { maxUnitsPerDay: 100_000 };
 
 /** Rows staged per COPY statement: big enough to amortise a round trip, small enough to bound memory. */
-const COPY_CHUNK_CHARS = 4 << 20;
+const COPY_CHUNK_CHARS = 1 << 20;
 const QUARANTINE_CHUNK = 2000;
 const QUARANTINE_COLUMNS = ['batch_id', 'line', 'field', 'code', 'reason', 'raw'] as const;
 
