@@ -39,7 +39,10 @@ if (args.child) {
   ];
   const out = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk) => (out.push(String(chunk)), true);
+  process.stdout.write = (chunk) => {
+    out.push(String(chunk));
+    return true;
+  };
   const code = await main(argv);
   process.stdout.write = write;
   const result = JSON.parse(out.join(''));

@@ -45,7 +45,8 @@ test('domain modules never import the CLI or the server; models, evaluation and 
     if (ENTRY_POINTS.has(own)) continue;
     for (const target of importedModules(file)) {
       if (target === own) continue;
-      if (target === 'cli' || target === 'server') violations.push(`${relative(srcDir, file)} imports ${target}`);
+      if (target === 'cli' || target === 'server')
+        violations.push(`${relative(srcDir, file)} imports ${target}`);
       if (FORBIDDEN[own]?.includes(target)) violations.push(`${relative(srcDir, file)} imports ${target}`);
     }
   }

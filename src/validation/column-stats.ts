@@ -41,7 +41,6 @@ export class ColumnStatsCollector {
   readonly #registers = new Uint8Array(HLL_REGISTERS);
   #small: Set<string | number> | null = new Set();
 
-
   constructor(column: string) {
     this.column = column;
   }
