@@ -6,6 +6,7 @@
  * initial states together, and selection by AICc over R's allowed combinations.
  */
 
+import { etsLikelihood } from './ets-likelihood.js';
 import { ADD, type EtsComponents, EtsRecursion, MULT, NONE } from './ets-recursion.js';
 import { classicalDecomposition, leastSquares, linearTrend } from './optim/classical-decomposition.js';
 import { nelderMead } from './optim/nelder-mead.js';
@@ -262,7 +263,11 @@ function fitFromInitialState(
   const scratch = { poly: new Float64Array(m + 2), work: new Float64Array(2 * (m + 2)) };
   const mse = options.criterion === 'mse';
   const mult = spec.season === 'M';
-  const objective = (p: Float64Array): number => {
+  // The specialised loop needs complete data and the likelihood criterion; else the generic one.
+  const fast = !mse && nobs === y.length ? etsLikelihood(spec.trend, spec.season) : null;
+  const seas = new Float64Array(m);
+  const multError = spec.error === 'M';
+  const objective = (p: Float64Array, bound: number): number => {
     let k = 0;
     const alpha = p[k++]!;
     const beta = hasTrend ? p[k++]! : 0;
@@ -297,12 +302,14 @@ function fitFromInitialState(
       x0[nstate] = (mult ? m : 0) - sum;
       if (mult) for (let j = soff; j <= nstate; j++) if (x0[j]! < 0) return Number.POSITIVE_INFINITY;
     }
-    let lik = rec.objective(alpha, beta, gamma, phi, x0, mse);
+    let lik = fast
+      ? fast(y, alpha, beta, gamma, phi, x0, seas, m, multError, bound)
+      : rec.objective(alpha, beta, gamma, phi, x0, mse);
     if (lik < -1e10) lik = -1e10;
     if (Number.isNaN(lik)) lik = Number.POSITIVE_INFINITY;
     return lik;
   };
-  const first = objective(Float64Array.from(start));
+  const first = objective(Float64Array.from(start), Number.POSITIVE_INFINITY);
   if (!Number.isFinite(first)) return null;
   const res = nelderMead(objective, start, {
     reltol: Math.sqrt(Number.EPSILON),
