@@ -142,134 +142,127 @@ export function maInvert(ma: Float64Array): Float64Array {
   return out;
 }
 
+let q0Scratch = new Float64Array(0);
+
 /**
- * Stationary covariance of the ARMA state vector (Gardner, Harvey & Phillips 1980, AS 154), a port
- * of R's `getQ0`; returns an r×r column-major matrix, r = max(p, q + 1).
+ * Stationary covariance of the ARMA state vector, r×r column-major with r = max(p, q + 1): the
+ * solution of Q = T Q T′ + v v′ that R's `getQ0` computes by Gardner, Harvey & Phillips (1980).
+ * Gardner's method solves the r(r+1)/2 packed equations by Givens rotations, O(r⁶); for seasonal
+ * models (r up to 19) that dominated the exact likelihood. Here the same matrix comes from the
+ * structure of the state instead, in O(p³ + r²):
+ * with a_t[i] = Σ_{j<r-i} (phi_{i+j} y_{t-1-j} + v_{i+j} e_{t-j}), the first column is
+ * Q[0][k] = Σ_j (phi_{k+j} γ(j+1) + v_{k+j} ψ_j) from the autocovariances γ and the MA(∞) weights ψ,
+ * and the equation itself, Q[i][k] = phi_i phi_k Q00 + phi_i Q[0][k+1] + phi_k Q[i+1][0]
+ * + Q[i+1][k+1] + v_i v_k, fills the remaining rows from the bottom up. Both methods solve the
+ * same linear equations, so they agree to rounding.
  */
 export function getQ0(phi: Float64Array, theta: Float64Array, out?: Float64Array): Float64Array {
   const p = phi.length;
   const q = theta.length;
   const r = Math.max(p, q + 1);
-  const np = (r * (r + 1)) / 2;
-  const nrbar = (np * (np - 1)) / 2;
-  const P = out && out.length >= Math.max(r * r, np) ? out : new Float64Array(Math.max(r * r, np));
+  const P = out && out.length >= r * r ? out : new Float64Array(r * r);
   P.fill(0);
-  const V = new Float64Array(np);
-  let ind = 0;
-  for (let j = 0; j < r; j++) {
-    const vj = j === 0 ? 1 : j - 1 < q ? theta[j - 1]! : 0;
-    for (let i = j; i < r; i++) {
-      const vi = i === 0 ? 1 : i - 1 < q ? theta[i - 1]! : 0;
-      V[ind++] = vi * vj;
-    }
-  }
   if (r === 1) {
     P[0] = p === 0 ? 1 : 1 / (1 - phi[0]! * phi[0]!);
     return P;
   }
-  if (p > 0) {
-    const rbar = new Float64Array(nrbar);
-    const thetab = new Float64Array(np);
-    const xnext = new Float64Array(np);
-    const xrow = new Float64Array(np);
-    ind = 0;
-    let ind1 = -1;
-    const npr = np - r;
-    const npr1 = npr + 1;
-    let indj = npr;
-    let ind2 = npr - 1;
-    for (let j = 0; j < r; j++) {
-      const phij = j < p ? phi[j]! : 0;
-      xnext[indj++] = 0;
-      let indi = npr1 + j;
-      for (let i = j; i < r; i++) {
-        const ynext = V[ind++]!;
-        const phii = i < p ? phi[i]! : 0;
-        if (j !== r - 1) {
-          xnext[indj] = -phii;
-          if (i !== r - 1) {
-            xnext[indi] = xnext[indi]! - phij;
-            xnext[++ind1] = -1;
-          }
-        }
-        xnext[npr] = -phii * phij;
-        if (++ind2 >= np) ind2 = 0;
-        xnext[ind2] = xnext[ind2]! + 1;
-        inclu2(np, xnext, xrow, ynext, P, rbar, thetab);
-        xnext[ind2] = 0;
-        if (i !== r - 1) {
-          xnext[indi++] = 0;
-          xnext[ind1] = 0;
-        }
-      }
-    }
-    let ithisr = nrbar - 1;
-    let im = np - 1;
-    for (let i = 0; i < np; i++) {
-      let bi = thetab[im]!;
-      let jm = np - 1;
-      for (let j = 0; j < i; j++) bi -= rbar[ithisr--]! * P[jm--]!;
-      P[im--] = bi;
-    }
-    // Re-order P (the solve used a permuted order with more leading zeros).
-    ind = npr;
-    for (let i = 0; i < r; i++) xnext[i] = P[ind++]!;
-    ind = np - 1;
-    ind1 = npr - 1;
-    for (let i = 0; i < npr; i++) P[ind--] = P[ind1--]!;
-    for (let i = 0; i < r; i++) P[i] = xnext[i]!;
-  } else {
-    // Pure MA: back-substitution.
-    let indn = np;
-    ind = np;
+  const n1 = p + 1;
+  const need = 3 * (r + 1) + n1 * n1 + n1;
+  if (q0Scratch.length < need) q0Scratch = new Float64Array(2 * need);
+  const buf = q0Scratch;
+  // v = (1, theta_1, ..., theta_{r-1}), psi_0..r, gamma(0..r), then the (p+1)² system and its rhs.
+  const v = buf.subarray(0, r + 1);
+  const psi = buf.subarray(r + 1, 2 * (r + 1));
+  const gamma = buf.subarray(2 * (r + 1), 3 * (r + 1));
+  const A = buf.subarray(3 * (r + 1), 3 * (r + 1) + n1 * n1);
+  const b = buf.subarray(3 * (r + 1) + n1 * n1, need);
+  v.fill(0);
+  v[0] = 1;
+  for (let i = 0; i < q; i++) v[i + 1] = theta[i]!;
+  for (let j = 0; j <= r; j++) {
+    let s = v[j]!;
+    for (let k = 1; k <= Math.min(j, p); k++) s += phi[k - 1]! * psi[j - k]!;
+    psi[j] = s;
+  }
+  if (p === 0) {
+    // Pure MA: the state is a finite sum of innovations, Q[i][k] = Σ_j v_{i+j} v_{k+j}.
     for (let i = 0; i < r; i++)
-      for (let j = 0; j <= i; j++) {
-        --ind;
-        P[ind] = V[ind]!;
-        if (j !== 0) P[ind] = P[ind]! + P[--indn]!;
+      for (let k = i; k < r; k++) {
+        let s = 0;
+        for (let j = 0; k + j < r; j++) s += v[i + j]! * v[k + j]!;
+        P[i + r * k] = s;
+        P[k + r * i] = s;
       }
+    return P;
   }
-  // Unpack the packed triangle to a full symmetric matrix.
-  ind = np;
-  for (let i = r - 1; i > 0; i--) for (let j = r - 1; j >= i; j--) P[r * i + j] = P[--ind]!;
-  for (let i = 0; i < r - 1; i++) for (let j = i + 1; j < r; j++) P[i + r * j] = P[j + r * i]!;
-  return P;
-}
-
-/** Givens-rotation update of the triangular system (AS 154 `inclu2`). */
-function inclu2(
-  np: number,
-  xnext: Float64Array,
-  xrow: Float64Array,
-  ynext: number,
-  d: Float64Array,
-  rbar: Float64Array,
-  thetab: Float64Array,
-): void {
-  for (let i = 0; i < np; i++) xrow[i] = xnext[i]!;
-  let ithisr = 0;
-  for (let i = 0; i < np; i++) {
-    const xi = xrow[i]!;
-    if (xi !== 0) {
-      const di = d[i]!;
-      const dpi = di + xi * xi;
-      d[i] = dpi;
-      const cbar = di / dpi;
-      const sbar = xi / dpi;
-      for (let k = i + 1; k < np; k++) {
-        const xk = xrow[k]!;
-        const rbthis = rbar[ithisr]!;
-        xrow[k] = xk - xi * rbthis;
-        rbar[ithisr++] = cbar * rbthis + sbar * xk;
+  // γ(0..p) from γ(k) - Σ_j phi_j γ(|k-j|) = Σ_{j≥k} v_j ψ_{j-k} (Brockwell & Davis 1991, 3.3.8),
+  // by Gaussian elimination with partial pivoting.
+  A.fill(0);
+  for (let k = 0; k <= p; k++) {
+    A[k * n1 + k] = 1;
+    for (let j = 1; j <= p; j++) {
+      const c = Math.abs(k - j);
+      A[k * n1 + c] = A[k * n1 + c]! - phi[j - 1]!;
+    }
+    let s = 0;
+    for (let j = k; j <= q; j++) s += v[j]! * psi[j - k]!;
+    b[k] = s;
+  }
+  for (let c = 0; c < n1; c++) {
+    let piv = c;
+    for (let i = c + 1; i < n1; i++) if (Math.abs(A[i * n1 + c]!) > Math.abs(A[piv * n1 + c]!)) piv = i;
+    if (piv !== c) {
+      for (let j = c; j < n1; j++) {
+        const t = A[c * n1 + j]!;
+        A[c * n1 + j] = A[piv * n1 + j]!;
+        A[piv * n1 + j] = t;
       }
-      const xk = ynext;
-      ynext = xk - xi * thetab[i]!;
-      thetab[i] = cbar * thetab[i]! + sbar * xk;
-      if (di === 0) return;
-    } else {
-      ithisr = ithisr + np - i - 1;
+      const t = b[c]!;
+      b[c] = b[piv]!;
+      b[piv] = t;
+    }
+    const d = A[c * n1 + c]!;
+    for (let i = c + 1; i < n1; i++) {
+      const f = A[i * n1 + c]! / d;
+      if (f === 0) continue;
+      for (let j = c + 1; j < n1; j++) A[i * n1 + j] = A[i * n1 + j]! - f * A[c * n1 + j]!;
+      b[i] = b[i]! - f * b[c]!;
     }
   }
+  for (let c = n1 - 1; c >= 0; c--) {
+    let s = b[c]!;
+    for (let j = c + 1; j < n1; j++) s -= A[c * n1 + j]! * gamma[j]!;
+    gamma[c] = s / A[c * n1 + c]!;
+  }
+  for (let k = n1; k <= r; k++) {
+    let s = 0;
+    for (let j = k; j <= q; j++) s += v[j]! * psi[j - k]!;
+    for (let j = 1; j <= p; j++) s += phi[j - 1]! * gamma[k - j]!;
+    gamma[k] = s;
+  }
+  // First row (and column).
+  for (let k = 0; k < r; k++) {
+    let s = 0;
+    for (let j = 0; k + j < r; j++) {
+      const pk = k + j < p ? phi[k + j]! : 0;
+      s += pk * gamma[j + 1]! + v[k + j]! * psi[j]!;
+    }
+    P[r * k] = s;
+    P[k] = s;
+  }
+  const p00 = P[0]!;
+  for (let i = r - 1; i >= 1; i--) {
+    const phi_i = i < p ? phi[i]! : 0;
+    const below0 = i + 1 < r ? P[i + 1]! : 0;
+    for (let k = r - 1; k >= i; k--) {
+      const phi_k = k < p ? phi[k]! : 0;
+      let s = phi_i * phi_k * p00 + v[i]! * v[k]! + phi_k * below0;
+      if (k + 1 < r) s += phi_i * P[r * (k + 1)]! + (i + 1 < r ? P[i + 1 + r * (k + 1)]! : 0);
+      P[i + r * k] = s;
+      P[k + r * i] = s;
+    }
+  }
+  return P;
 }
 
 /**
