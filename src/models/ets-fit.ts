@@ -267,7 +267,7 @@ function fitFromInitialState(
   const fast = !mse && nobs === y.length ? etsLikelihood(spec.trend, spec.season) : null;
   const seas = new Float64Array(m);
   const multError = spec.error === 'M';
-  const objective = (p: Float64Array, bound: number): number => {
+  const objective = (p: Float64Array): number => {
     let k = 0;
     const alpha = p[k++]!;
     const beta = hasTrend ? p[k++]! : 0;
@@ -303,13 +303,13 @@ function fitFromInitialState(
       if (mult) for (let j = soff; j <= nstate; j++) if (x0[j]! < 0) return Number.POSITIVE_INFINITY;
     }
     let lik = fast
-      ? fast(y, alpha, beta, gamma, phi, x0, seas, m, multError, bound)
+      ? fast(y, alpha, beta, gamma, phi, x0, seas, m, multError)
       : rec.objective(alpha, beta, gamma, phi, x0, mse);
     if (lik < -1e10) lik = -1e10;
     if (Number.isNaN(lik)) lik = Number.POSITIVE_INFINITY;
     return lik;
   };
-  const first = objective(Float64Array.from(start), Number.POSITIVE_INFINITY);
+  const first = objective(Float64Array.from(start));
   if (!Number.isFinite(first)) return null;
   const res = nelderMead(objective, start, {
     reltol: Math.sqrt(Number.EPSILON),

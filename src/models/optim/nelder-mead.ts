@@ -36,17 +36,14 @@ export interface NelderMeadResult {
 const BIG = 1.0e35;
 
 /**
- * Minimises `fn` from `start`. `fn` receives a scratch vector it must not keep, and a `bound`:
- * when the value at the point is at least `bound`, `fn` may return any value ≥ `bound` instead
- * (for example by stopping a long sum early), because the run then only compares it against
- * `bound` and never stores it. Every point is compared the same way, so the path is unchanged.
+ * Minimises `fn` from `start`. `fn` receives a scratch vector it must not keep.
  *
  * @example
  * const r = nelderMead((p) => (p[0]! - 1) ** 2 + (p[1]! + 2) ** 2, Float64Array.of(0, 0));
  * // r.x ≈ [1, -2]
  */
 export function nelderMead(
-  fn: (x: Float64Array, bound: number) => number,
+  fn: (x: Float64Array) => number,
   start: ArrayLike<number>,
   options: NelderMeadOptions = {},
 ): NelderMeadResult {
@@ -58,8 +55,7 @@ export function nelderMead(
   const maxit = options.maxit ?? 500;
   const n = start.length;
   const bvec = Float64Array.from(start);
-  const NO_BOUND = Number.POSITIVE_INFINITY;
-  let f = fn(bvec, NO_BOUND);
+  let f = fn(bvec);
   if (!Number.isFinite(f)) {
     throw new RangeError('nelderMead: objective is not finite at the start point; choose a feasible start');
   }
@@ -97,7 +93,7 @@ export function nelderMead(
       for (let j = 0; j < n1; j++) {
         if (j + 1 !== L) {
           for (let i = 0; i < n; i++) bvec[i] = P[at(i, j)]!;
-          f = fn(bvec, NO_BOUND);
+          f = fn(bvec);
           if (!Number.isFinite(f)) f = BIG;
           funcount++;
           P[at(n1 - 1, j)] = f;
@@ -128,8 +124,7 @@ export function nelderMead(
       P[at(i, C - 1)] = temp / n;
     }
     for (let i = 0; i < n; i++) bvec[i] = (1.0 + alpha) * P[at(i, C - 1)]! - alpha * P[at(i, H - 1)]!;
-    // A reflection at or above VH is only tested with VR < VL, VR < VH and VR >= VH below.
-    f = fn(bvec, VH);
+    f = fn(bvec);
     if (!Number.isFinite(f)) f = BIG;
     funcount++;
     const VR = f;
@@ -140,8 +135,7 @@ export function nelderMead(
         P[at(i, C - 1)] = bvec[i]!;
         bvec[i] = e;
       }
-      // The expansion is only kept when below VR.
-      f = fn(bvec, VR);
+      f = fn(bvec);
       if (!Number.isFinite(f)) f = BIG;
       funcount++;
       if (f < VR) {
@@ -157,8 +151,7 @@ export function nelderMead(
         P[at(n1 - 1, H - 1)] = VR;
       }
       for (let i = 0; i < n; i++) bvec[i] = (1 - bet) * P[at(i, H - 1)]! + bet * P[at(i, C - 1)]!;
-      // The contraction is only kept when below the (possibly replaced) worst value.
-      f = fn(bvec, P[at(n1 - 1, H - 1)]!);
+      f = fn(bvec);
       if (!Number.isFinite(f)) f = BIG;
       funcount++;
       if (f < P[at(n1 - 1, H - 1)]!) {
