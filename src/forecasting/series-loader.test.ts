@@ -36,6 +36,17 @@ describe('SeriesCollector', () => {
     assert.equal(panel.emptyValues, 1);
     assert.equal(panel.filledPeriods, 1);
     assert.deepEqual(panel.series.find((s) => s.id === 'b')?.attributes, { store: 'S2' });
+    assert.deepEqual(panel.attributeColumns, ['store']);
+  });
+
+  it('leaves out columns that change within a series', () => {
+    const c = new SeriesCollector(['series_id', 'date', 'value', 'price', 'format']);
+    c.add(['a', '2024-01-01', '1', '2.5', 'small'], 2);
+    c.add(['a', '2024-01-02', '1', '2.9', 'small'], 3);
+    const panel = c.finish();
+    assert.deepEqual(panel.series[0]?.attributes, { format: 'small' });
+    assert.deepEqual(panel.attributeColumns, ['format']);
+    assert.deepEqual(panel.timeVaryingColumns, ['price']);
   });
 
   it('fills gaps with 0 for demand when asked, keeping empty values missing', () => {

@@ -2,7 +2,10 @@
  * @module forecasting/series-loader
  * Turns a long-format file (one row per series and date; CSV, JSON Lines or Parquet) into evenly spaced
  * series. Columns `series_id,date,value` by default, renamable; further columns become static
- * attributes of the series (their last non-empty value), which global models use as features.
+ * static attributes of the series when they hold one value per series (store format, category), which
+ * global models use as features. Columns whose value changes within a series (price, promotion) are
+ * listed in `timeVaryingColumns` and not used: as a static attribute their last value would leak the
+ * future into a backtest.
  *
  * Gaps: a period with no row becomes NaN ("unknown", the default: models and metrics skip it) or 0
  * with `fill: 'zero'` (for demand data where a missing row means nothing was sold). Several rows for
@@ -51,7 +54,10 @@ export interface LoadedPanel {
   duplicates: number;
   /** Periods filled because no row existed for them. */
   filledPeriods: number;
+  /** Extra columns holding one value per series, passed on as attributes. */
   attributeColumns: string[];
+  /** Extra columns whose value changes within a series; left out. */
+  timeVaryingColumns: string[];
 }
 
 interface Collected {
@@ -76,6 +82,7 @@ export class SeriesCollector {
   readonly #series = new Map<string, Collected>();
   readonly #file: string | undefined;
   readonly #decimalComma: boolean;
+  readonly #timeVarying = new Set<string>();
   #rows = 0;
   #empty = 0;
 
@@ -153,7 +160,10 @@ export class SeriesCollector {
       const v = values[index];
       if (v === null || v === undefined || v === '') continue;
       const n = Number(v);
-      s.attributes[name] = Number.isFinite(n) && v.trim() !== '' ? n : v;
+      const value = Number.isFinite(n) && v.trim() !== '' ? n : v;
+      const previous = s.attributes[name];
+      if (previous !== undefined && previous !== value) this.#timeVarying.add(name);
+      s.attributes[name] = value;
     }
   }
 
@@ -201,7 +211,10 @@ export class SeriesCollector {
           y[i] = fillValue;
         }
       }
-      series.push({ id, start: calendar.dateOf(lo), startIndex: lo, y, attributes: s.attributes });
+      const attributes = Object.fromEntries(
+        Object.entries(s.attributes).filter(([name]) => !this.#timeVarying.has(name)),
+      );
+      series.push({ id, start: calendar.dateOf(lo), startIndex: lo, y, attributes });
     }
     return {
       series,
@@ -213,7 +226,8 @@ export class SeriesCollector {
       emptyValues: this.#empty,
       duplicates,
       filledPeriods: filled,
-      attributeColumns: this.#attributeIndexes.map((a) => a.name),
+      attributeColumns: this.#attributeIndexes.map((a) => a.name).filter((n) => !this.#timeVarying.has(n)),
+      timeVaryingColumns: this.#attributeIndexes.map((a) => a.name).filter((n) => this.#timeVarying.has(n)),
     };
   }
 }

@@ -108,6 +108,11 @@ export async function forecastCommand(
   write: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<void> {
   const panel = await loadPanel(options);
+  if (panel.timeVaryingColumns.length > 0 && !options.json) {
+    process.stderr.write(
+      `note: columns that change over time are not used as features yet: ${panel.timeVaryingColumns.join(', ')}\n`,
+    );
+  }
   const progress = new ProgressBar('forecast', panel.series.length, !options.json);
   const forecasts = await forecastPanel(panel.series, {
     horizon: options.horizon,
@@ -130,6 +135,8 @@ export async function forecastCommand(
       seasonLength: panel.seasonLength,
       horizon: options.horizon,
       series: panel.series.length,
+      attributeColumns: panel.attributeColumns,
+      timeVaryingColumns: panel.timeVaryingColumns,
       out: options.out ?? null,
       forecasts: options.out ? undefined : forecastsJson(panel, forecasts, levels, options.horizon),
       notes: forecasts
