@@ -490,10 +490,8 @@ export class ArimaStateSpace {
    */
   likelihoodArma(y: Float64Array, out: Float64Array): Float64Array {
     const { p, r, phi, a } = this;
-    const anew = this.#anew;
     const m = this.#M;
     const W = this.#shifted;
-    const x = this.#vv;
     // AR coefficients padded to r so that the transition T·v = shift(v) + phi·v[0] has no branches.
     const ph = this.#phiPad;
     ph.fill(0);
@@ -513,18 +511,19 @@ export class ArimaStateSpace {
     let Mc = -1 / F;
     a.fill(0);
     const n = y.length;
+    // The loops below are fused and in place (each reads index i + 1 before it is overwritten);
+    // every value is computed by the same operations as the textbook form.
     for (let l = 0; l < n; l++) {
       const a0 = a[0]!;
-      for (let i = 0; i < r1; i++) anew[i] = a[i + 1]! + ph[i]! * a0;
-      anew[r1] = ph[r1]! * a0;
-      const resid0 = y[l]! - anew[0]!;
+      const resid0 = y[l]! - (r1 > 0 ? a[1]! + ph[0]! * a0 : ph[0]! * a0);
       if (F < 1e4) {
         nu++;
         ssq += (resid0 * resid0) / F;
         sumlog += Math.log(F);
       }
       const step = resid0 / F;
-      for (let i = 0; i < r; i++) a[i] = anew[i]! + m[i]! * step;
+      for (let i = 0; i < r1; i++) a[i] = a[i + 1]! + ph[i]! * a0 + m[i]! * step;
+      a[r1] = ph[r1]! * a0 + m[r1]! * step;
       // Rank-one update of m, F, W and M (Herbst 2015, eqs. 9-13, for a scalar observation).
       const w0 = W[0]!;
       const c = Mc * w0;
@@ -532,13 +531,15 @@ export class ArimaStateSpace {
       F += c * w0;
       Mc += (c * c) / Fold;
       const k = w0 / F;
-      for (let i = 0; i < r; i++) {
-        const mi = m[i]! + W[i]! * c;
-        m[i] = mi;
-        x[i] = W[i]! - mi * k;
+      const mFirst = m[0]! + w0 * c;
+      m[0] = mFirst;
+      const x0 = w0 - mFirst * k;
+      for (let i = 0; i < r1; i++) {
+        const wi = W[i + 1]!;
+        const mi = m[i + 1]! + wi * c;
+        m[i + 1] = mi;
+        W[i] = wi - mi * k + ph[i]! * x0;
       }
-      const x0 = x[0]!;
-      for (let i = 0; i < r1; i++) W[i] = x[i + 1]! + ph[i]! * x0;
       W[r1] = ph[r1]! * x0;
     }
     out[0] = ssq;
@@ -610,8 +611,6 @@ export class ArimaStateSpace {
   }
 }
 
-let lagBuffer = new Int32Array(64);
-
 /**
  * R's `ARIMA_CSS`: differences `y`, then returns the mean of squared one-step residuals from
  * index `ncond` on (residuals written to `resid`, which must have length n; `w` is a work buffer).
@@ -625,36 +624,86 @@ export function conditionalSumOfSquares(
   w: Float64Array,
   resid: Float64Array,
 ): number {
+  differenceSeries(y, arma, w);
+  return cssResiduals(w, phi, theta, ncond, resid);
+}
+
+/** The differencing step of {@link conditionalSumOfSquares}: w = (1-B)^d (1-B^m)^D y, unshortened. */
+export function differenceSeries(y: Float64Array, arma: ArmaOrders, w: Float64Array): void {
   const n = y.length;
-  const p = phi.length;
-  const q = theta.length;
   w.set(y);
   for (let i = 0; i < arma.d; i++) for (let l = n - 1; l > 0; l--) w[l] = w[l]! - w[l - 1]!;
   const ns = arma.period;
   for (let i = 0; i < arma.D; i++) for (let l = n - 1; l >= ns; l--) w[l] = w[l]! - w[l - ns]!;
+}
+
+let cssLags = new Int32Array(64);
+let cssCoefs = new Float64Array(64);
+
+/**
+ * The residual step of {@link conditionalSumOfSquares} on an already differenced series `w`:
+ * e_l = w_l - Σ phi_j w_{l-j} - Σ theta_j e_{l-j} for l ≥ ncond (earlier residuals are 0).
+ */
+export function cssResiduals(
+  w: Float64Array,
+  phi: Float64Array,
+  theta: Float64Array,
+  ncond: number,
+  resid: Float64Array,
+): number {
+  const n = w.length;
+  const p = phi.length;
+  const q = theta.length;
+  // Seasonal expansion leaves most lags zero: loop over the non-zero ones only, with the
+  // coefficients and lags packed contiguously. Terms are summed in R's order (AR then MA, by lag).
+  if (cssLags.length < p + q) {
+    cssLags = new Int32Array(2 * (p + q));
+    cssCoefs = new Float64Array(2 * (p + q));
+  }
+  const lags = cssLags;
+  const coefs = cssCoefs;
+  let np = 0;
+  for (let j = 0; j < p; j++) {
+    if (phi[j] !== 0) {
+      lags[np] = j + 1;
+      coefs[np++] = phi[j]!;
+    }
+  }
+  let nq = np;
+  let maxMaLag = 0;
+  for (let j = 0; j < q; j++) {
+    if (theta[j] !== 0) {
+      lags[nq] = j + 1;
+      coefs[nq++] = theta[j]!;
+      maxMaLag = j + 1;
+    }
+  }
   let ssq = 0;
   let nu = 0;
   for (let l = 0; l < ncond; l++) resid[l] = 0;
-  // Seasonal expansion leaves most lags zero: loop over the non-zero ones only.
-  if (lagBuffer.length < p + q) lagBuffer = new Int32Array(2 * (p + q));
-  let np = 0;
-  for (let j = 0; j < p; j++) if (phi[j] !== 0) lagBuffer[np++] = j;
-  let nq = np;
-  for (let j = 0; j < q; j++) if (theta[j] !== 0) lagBuffer[nq++] = j;
-  for (let l = ncond; l < n; l++) {
+  // Until l - ncond reaches the largest MA lag some MA terms fall before the start and are skipped.
+  const warm = Math.min(n, ncond + maxMaLag);
+  for (let l = ncond; l < warm; l++) {
     let tmp = w[l]!;
-    for (let k = 0; k < np; k++) {
-      const j = lagBuffer[k]!;
-      tmp -= phi[j]! * w[l - j - 1]!;
-    }
+    for (let k = 0; k < np; k++) tmp -= coefs[k]! * w[l - lags[k]!]!;
     const jm = l - ncond;
     for (let k = np; k < nq; k++) {
-      const j = lagBuffer[k]!;
-      if (j >= jm) break;
-      tmp -= theta[j]! * resid[l - j - 1]!;
+      const lag = lags[k]!;
+      if (lag > jm) break;
+      tmp -= coefs[k]! * resid[l - lag]!;
     }
     resid[l] = tmp;
-    if (!Number.isNaN(tmp)) {
+    if (tmp === tmp) {
+      nu++;
+      ssq += tmp * tmp;
+    }
+  }
+  for (let l = warm; l < n; l++) {
+    let tmp = w[l]!;
+    for (let k = 0; k < np; k++) tmp -= coefs[k]! * w[l - lags[k]!]!;
+    for (let k = np; k < nq; k++) tmp -= coefs[k]! * resid[l - lags[k]!]!;
+    resid[l] = tmp;
+    if (tmp === tmp) {
       nu++;
       ssq += tmp * tmp;
     }

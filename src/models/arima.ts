@@ -15,6 +15,8 @@ import {
   type ArmaOrders,
   arCheck,
   conditionalSumOfSquares,
+  cssResiduals,
+  differenceSeries,
   invTrans,
   maInvert,
   transPars,
@@ -226,10 +228,21 @@ export function fitArima(
   };
   let ncond = 0;
   if (method !== 'ML') ncond = arma.d + arma.D * arma.period + arma.p + arma.period * arma.P;
+  // The differenced series depends on the regression coefficients only; the gradient varies one
+  // coefficient at a time, so most evaluations reuse it.
+  const wRegression = new Float64Array(ncxreg);
+  let wValid = false;
   const armaCSS = (par: Float64Array): number => {
     transPars(par, arma, false, phi, theta);
-    adjust(par);
-    return 0.5 * Math.log(conditionalSumOfSquares(xAdj, arma, phi, theta, ncond, w, cssResid));
+    let reuse = wValid;
+    for (let k = 0; k < ncxreg && reuse; k++) if (par[narma + k] !== wRegression[k]) reuse = false;
+    if (!reuse) {
+      adjust(par);
+      differenceSeries(xAdj, arma, w);
+      for (let k = 0; k < ncxreg; k++) wRegression[k] = par[narma + k]!;
+      wValid = true;
+    }
+    return 0.5 * Math.log(cssResiduals(w, phi, theta, ncond, cssResid));
   };
   // Without missing values, the diffuse-prior ARIMA likelihood equals the ARMA likelihood of the
   // differenced series up to O(1/kappa) (Harvey 1989, sec. 3.4), and the ARMA likelihood can be
@@ -277,6 +290,7 @@ export function fitArima(
     const coef = Float64Array.from(res.par);
     transPars(coef, arma, false, phi, theta);
     adjust(coef);
+    wValid = false;
     const sigma2 = conditionalSumOfSquares(xAdj, arma, phi, theta, ncond, w, cssResid);
     // Filter with the CSS coefficients so the fit carries a state to forecast from (skipped when
     // the caller only needs the criterion, as the order search does).
