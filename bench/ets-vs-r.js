@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Automatic ETS, shelfcast vs R forecast::ets, on generated daily demand series with a weekly
 // cycle: fit on the first `length - horizon` days, forecast the rest; prints the fitting time of
-// each, the speed ratio, and the mean MASE (held-out days scaled by in-sample seasonal naive).
+// each (wall clock and process CPU time; on a busy shared machine the CPU-time ratio is the steadier
+// figure), the speed ratios, the mean MASE (held-out days scaled by in-sample seasonal naive), and
+// how often both chose the same model.
 // Usage: npm run build && node bench/ets-vs-r.js [--series 1000] [--length 730] [--horizon 28] [--seed 1] [--skip-r]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,6 +100,8 @@ console.log(
 
 const oursForecasts = [];
 const oursMethods = new Map();
+const oursChoice = [];
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 for (const y of series) {
   const fitted = etsModel.fit({
@@ -109,11 +113,14 @@ for (const y of series) {
   oursForecasts.push(Array.from(etsModel.predict(fitted, { horizon, quantiles: [] }).mean));
   const method = fitted.state.method.replaceAll(',', '');
   oursMethods.set(method, (oursMethods.get(method) ?? 0) + 1);
+  oursChoice.push(method);
 }
 const oursSeconds = (performance.now() - t0) / 1000;
+const cpuUsed = process.cpuUsage(cpu0);
+const oursCpu = (cpuUsed.user + cpuUsed.system) / 1e6;
 const oursMase = series.reduce((acc, y, i) => acc + mase(y, oursForecasts[i]), 0) / nSeries;
 console.log(
-  `shelfcast ets: ${oursSeconds.toFixed(1)} s (${((oursSeconds * 1000) / nSeries).toFixed(0)} ms/series), mean MASE ${oursMase.toFixed(4)}`,
+  `shelfcast ets: ${oursSeconds.toFixed(1)} s (${((oursSeconds * 1000) / nSeries).toFixed(0)} ms/series), CPU ${oursCpu.toFixed(1)} s, mean MASE ${oursMase.toFixed(4)}`,
 );
 
 if (!skipR) {
@@ -135,21 +142,27 @@ if (!skipR) {
       process.exit(1);
     }
     const rSeconds = Number(/elapsed=([\d.]+)/.exec(r.stdout)?.[1]);
+    const rCpu = Number(/cpu=([\d.]+)/.exec(r.stdout)?.[1]);
     const rows = readFileSync(output, 'utf8').trim().split('\n');
     const rMethods = new Map();
     let rMase = 0;
+    let same = 0;
     rows.forEach((line, i) => {
       const cells = line.split(',');
       const method = cells[0].replaceAll('"', '');
       rMethods.set(method, (rMethods.get(method) ?? 0) + 1);
+      if (method === oursChoice[i]) same++;
       rMase += mase(series[i], cells.slice(1).map(Number));
     });
     rMase /= nSeries;
     console.log(
-      `R forecast::ets: ${rSeconds.toFixed(1)} s (${((rSeconds * 1000) / nSeries).toFixed(0)} ms/series), mean MASE ${rMase.toFixed(4)}`,
+      `R forecast::ets: ${rSeconds.toFixed(1)} s (${((rSeconds * 1000) / nSeries).toFixed(0)} ms/series), CPU ${rCpu.toFixed(1)} s, mean MASE ${rMase.toFixed(4)}`,
     );
-    console.log(`speed ratio (R time / shelfcast time): ${(rSeconds / oursSeconds).toFixed(2)}x`);
+    console.log(
+      `speed ratio (R time / shelfcast time): ${(rSeconds / oursSeconds).toFixed(2)}x wall clock, ${(rCpu / oursCpu).toFixed(2)}x CPU time`,
+    );
     console.log(`MASE difference: ${(((oursMase - rMase) / rMase) * 100).toFixed(2)} % (shelfcast vs R)`);
+    console.log(`same model as R: ${same} of ${nSeries} series`);
     console.log('models chosen (shelfcast):', Object.fromEntries(oursMethods));
     console.log('models chosen (R):        ', Object.fromEntries(rMethods));
   } finally {
