@@ -639,6 +639,62 @@ export function differenceSeries(y: Float64Array, arma: ArmaOrders, w: Float64Ar
 
 let cssLags = new Int32Array(64);
 let cssCoefs = new Float64Array(64);
+const cssAcc = new Float64Array(2);
+
+/** Residual loop over [lo, hi) for one lag pattern; accumulates [ssq, count] in `acc`. */
+type CssKernel = (
+  w: Float64Array,
+  resid: Float64Array,
+  coefs: Float64Array,
+  lo: number,
+  hi: number,
+  acc: Float64Array,
+) => void;
+
+const cssKernels = new Map<string, CssKernel>();
+
+/**
+ * The CSS recursion is a chain of dependent subtractions per observation, so its cost is loop
+ * overhead unless each lag pattern gets a straight-line loop body with the coefficients in locals.
+ * The body is generated from integer lags only and cached per pattern; the terms are subtracted in
+ * the same order as the generic loop, so results are bit-identical.
+ */
+let lastKernel: CssKernel | null = null;
+let lastLags = new Int32Array(0);
+let lastNp = -1;
+
+function cssKernel(lags: Int32Array, np: number, nq: number): CssKernel {
+  // Consecutive calls (one optimisation) almost always share the pattern: check it without a key.
+  if (lastKernel !== null && np === lastNp && nq === lastLags.length) {
+    let same = true;
+    for (let k = 0; k < nq && same; k++) if (lags[k] !== lastLags[k]) same = false;
+    if (same) return lastKernel;
+  }
+  const kernel = cssKernelFor(lags, np, nq);
+  lastKernel = kernel;
+  lastLags = lags.slice(0, nq);
+  lastNp = np;
+  return kernel;
+}
+
+function cssKernelFor(lags: Int32Array, np: number, nq: number): CssKernel {
+  let key = '';
+  for (let k = 0; k < nq; k++) key += `${k === np ? '|' : ','}${lags[k]}`;
+  if (np === nq) key += '|';
+  let kernel = cssKernels.get(key);
+  if (kernel !== undefined) return kernel;
+  let body = '';
+  for (let k = 0; k < nq; k++) body += `const c${k} = coefs[${k}];\n`;
+  body += 'let ssq = acc[0];\nlet nu = acc[1];\nfor (let l = lo; l < hi; l++) {\nlet tmp = w[l];\n';
+  for (let k = 0; k < nq; k++) body += `tmp -= c${k} * ${k < np ? 'w' : 'resid'}[l - ${lags[k]!}];\n`;
+  body +=
+    'resid[l] = tmp;\nif (tmp === tmp) {\nnu++;\nssq += tmp * tmp;\n}\n}\nacc[0] = ssq;\nacc[1] = nu;\n';
+  kernel = new Function('w', 'resid', 'coefs', 'lo', 'hi', 'acc', body) as CssKernel;
+  // Patterns are few (subsets of the model's lags); the bound only guards unusual callers.
+  if (cssKernels.size > 512) cssKernels.clear();
+  cssKernels.set(key, kernel);
+  return kernel;
+}
 
 /**
  * The residual step of {@link conditionalSumOfSquares} on an already differenced series `w`:
@@ -698,15 +754,10 @@ export function cssResiduals(
       ssq += tmp * tmp;
     }
   }
-  for (let l = warm; l < n; l++) {
-    let tmp = w[l]!;
-    for (let k = 0; k < np; k++) tmp -= coefs[k]! * w[l - lags[k]!]!;
-    for (let k = np; k < nq; k++) tmp -= coefs[k]! * resid[l - lags[k]!]!;
-    resid[l] = tmp;
-    if (tmp === tmp) {
-      nu++;
-      ssq += tmp * tmp;
-    }
-  }
+  cssAcc[0] = ssq;
+  cssAcc[1] = nu;
+  cssKernel(lags, np, nq)(w, resid, coefs, warm, n, cssAcc);
+  ssq = cssAcc[0]!;
+  nu = cssAcc[1]!;
   return ssq / nu;
 }
