@@ -749,7 +749,7 @@ export function cssResiduals(
       tmp -= coefs[k]! * resid[l - lag]!;
     }
     resid[l] = tmp;
-    if (tmp === tmp) {
+    if (!Number.isNaN(tmp)) {
       nu++;
       ssq += tmp * tmp;
     }
