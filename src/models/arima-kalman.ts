@@ -297,6 +297,7 @@ export class ArimaStateSpace {
   readonly #vv: Float64Array;
   readonly #phiPad: Float64Array;
   readonly #shifted: Float64Array;
+  readonly #chandrasekharState = new Float64Array(2);
 
   constructor(p: number, q: number, delta: Float64Array, kappa = 1e6) {
     this.p = p;
@@ -498,53 +499,19 @@ export class ArimaStateSpace {
     for (let i = 0; i < p; i++) ph[i] = phi[i]!;
     const Pn = this.Pn;
     const r1 = r - 1;
-    let ssq = 0;
-    let sumlog = 0;
-    let nu = 0;
     // m = P_t Z' (first column of the one-step covariance), F = Z P_t Z'.
     for (let i = 0; i < r; i++) m[i] = Pn[i]!;
-    let F = m[0]!;
+    const F = m[0]!;
     // Stationary start: P_2 - P_1 = -(T m)(T m)' / F, so W = T m and the scalar M = -1 / F.
     const m0 = m[0]!;
     for (let i = 0; i < r1; i++) W[i] = m[i + 1]! + ph[i]! * m0;
     W[r1] = ph[r1]! * m0;
-    let Mc = -1 / F;
+    const Mc = -1 / F;
     a.fill(0);
-    const n = y.length;
-    // The loops below are fused and in place (each reads index i + 1 before it is overwritten);
-    // every value is computed by the same operations as the textbook form.
-    for (let l = 0; l < n; l++) {
-      const a0 = a[0]!;
-      const resid0 = y[l]! - (r1 > 0 ? a[1]! + ph[0]! * a0 : ph[0]! * a0);
-      if (F < 1e4) {
-        nu++;
-        ssq += (resid0 * resid0) / F;
-        sumlog += Math.log(F);
-      }
-      const step = resid0 / F;
-      for (let i = 0; i < r1; i++) a[i] = a[i + 1]! + ph[i]! * a0 + m[i]! * step;
-      a[r1] = ph[r1]! * a0 + m[r1]! * step;
-      // Rank-one update of m, F, W and M (Herbst 2015, eqs. 9-13, for a scalar observation).
-      const w0 = W[0]!;
-      const c = Mc * w0;
-      const Fold = F;
-      F += c * w0;
-      Mc += (c * c) / Fold;
-      const k = w0 / F;
-      const mFirst = m[0]! + w0 * c;
-      m[0] = mFirst;
-      const x0 = w0 - mFirst * k;
-      for (let i = 0; i < r1; i++) {
-        const wi = W[i + 1]!;
-        const mi = m[i + 1]! + wi * c;
-        m[i + 1] = mi;
-        W[i] = wi - mi * k + ph[i]! * x0;
-      }
-      W[r1] = ph[r1]! * x0;
-    }
-    out[0] = ssq;
-    out[1] = sumlog;
-    out[2] = nu;
+    const st = this.#chandrasekharState;
+    st[0] = F;
+    st[1] = Mc;
+    chandrasekharKernel(r, ph)(y, ph, m, W, a, st, out);
     return out;
   }
 
@@ -609,6 +576,63 @@ export class ArimaStateSpace {
     }
     return T;
   }
+}
+
+/** One pass of the Chandrasekhar recursions over `y`; see {@link ArimaStateSpace.likelihoodArma}. */
+type ChandrasekharKernel = (
+  y: Float64Array,
+  ph: Float64Array,
+  m: Float64Array,
+  W: Float64Array,
+  a: Float64Array,
+  start: Float64Array,
+  out: Float64Array,
+) => void;
+
+const chandrasekharKernels = new Map<string, ChandrasekharKernel>();
+
+/**
+ * The recursions for state dimension r and the non-zero pattern of the padded AR coefficients,
+ * generated as straight-line code: state, gain and W live in locals and the structural zeros of
+ * seasonal AR polynomials are dropped. Per observation, with ph the AR coefficients padded to r:
+ *   e = y - (a₁ + ph₀ a₀);  a_i ← a_{i+1} + ph_i a₀ + m_i e / F            (state update)
+ *   c = M w₀;  F ← F + c w₀;  M ← M + c² / F_old;  k = w₀ / F              (Herbst 2015, 9-13)
+ *   m_i ← m_i + W_i c;  x_i = W_i - m_i k;  W_i ← x_{i+1} + ph_i x₀
+ * evaluated in this order, so the values are those of the loop form (a dropped term ph_i·v = ±0
+ * leaves any non-zero sum unchanged).
+ */
+function chandrasekharKernel(r: number, ph: Float64Array): ChandrasekharKernel {
+  let key = `${r}:`;
+  for (let i = 0; i < r; i++) key += ph[i] === 0 ? '0' : '1';
+  let kernel = chandrasekharKernels.get(key);
+  if (kernel !== undefined) return kernel;
+  const r1 = r - 1;
+  const nz = (i: number): boolean => ph[i] !== 0;
+  const plusPh = (i: number, v: string): string => (nz(i) ? ` + ph${i} * ${v}` : '');
+  const lines: string[] = [];
+  for (let i = 0; i < r; i++) if (nz(i)) lines.push(`const ph${i} = ph[${i}];`);
+  for (let i = 0; i < r; i++) lines.push(`let s${i} = 0;`, `let m${i} = m[${i}];`, `let W${i} = W[${i}];`);
+  lines.push('let F = start[0];', 'let Mc = start[1];', 'let ssq = 0;', 'let sumlog = 0;', 'let nu = 0;');
+  lines.push('const n = y.length;', 'for (let l = 0; l < n; l++) {', 'const a0 = s0;');
+  const pred0 = r1 > 0 ? `s1${plusPh(0, 'a0')}` : nz(0) ? 'ph0 * a0' : '0';
+  lines.push(`const resid0 = y[l] - (${pred0});`);
+  lines.push('if (F < 1e4) {', 'nu++;', 'ssq += (resid0 * resid0) / F;', 'sumlog += Math.log(F);', '}');
+  lines.push('const step = resid0 / F;');
+  for (let i = 0; i < r1; i++) lines.push(`s${i} = s${i + 1}${plusPh(i, 'a0')} + m${i} * step;`);
+  lines.push(`s${r1} = ${nz(r1) ? `ph${r1} * a0 + ` : ''}m${r1} * step;`);
+  lines.push('const w0 = W0;', 'const c = Mc * w0;', 'const Fold = F;', 'F += c * w0;');
+  lines.push('Mc += (c * c) / Fold;', 'const k = w0 / F;', 'm0 = m0 + w0 * c;', 'const x0 = w0 - m0 * k;');
+  for (let i = 0; i < r1; i++) {
+    lines.push(`m${i + 1} = m${i + 1} + W${i + 1} * c;`);
+    lines.push(`W${i} = W${i + 1} - m${i + 1} * k${plusPh(i, 'x0')};`);
+  }
+  lines.push(`W${r1} = ${nz(r1) ? `ph${r1} * x0` : '0'};`, '}');
+  for (let i = 0; i < r; i++) lines.push(`a[${i}] = s${i};`);
+  lines.push('out[0] = ssq;', 'out[1] = sumlog;', 'out[2] = nu;');
+  kernel = new Function('y', 'ph', 'm', 'W', 'a', 'start', 'out', lines.join('\n')) as ChandrasekharKernel;
+  if (chandrasekharKernels.size > 512) chandrasekharKernels.clear();
+  chandrasekharKernels.set(key, kernel);
+  return kernel;
 }
 
 /**
