@@ -21,6 +21,7 @@ import type {
   Model,
 } from './model.js';
 import { movingAverageModel } from './moving-average.js';
+import { mstlModel } from './mstl.js';
 import { naiveModel } from './naive.js';
 import { sbaModel } from './sba.js';
 import { seasonalNaiveModel } from './seasonal-naive.js';
@@ -67,6 +68,7 @@ const FAMILY_BY_NAME: Record<string, ModelFamily> = {
   'moving-average': 'baseline',
   ets: 'smoothing',
   theta: 'smoothing',
+  mstl: 'smoothing',
   auto_arima: 'arima',
   arima: 'arima',
   croston: 'intermittent',
@@ -229,6 +231,7 @@ export const modelCatalog = new ModelCatalog([
   movingAverageModel,
   etsModel,
   thetaModel,
+  mstlModel,
   arimaModel,
   autoArimaModel,
   crostonModel,
