@@ -263,8 +263,8 @@ function fitFromInitialState(
   const scratch = { poly: new Float64Array(m + 2), work: new Float64Array(2 * (m + 2)) };
   const mse = options.criterion === 'mse';
   const mult = spec.season === 'M';
-  // The specialised loop needs complete data and the likelihood criterion; else the generic one.
-  const fast = !mse && nobs === y.length ? etsLikelihood(spec.trend, spec.season) : null;
+  // The specialised loops compute the likelihood criterion; MSE goes through the generic recursion.
+  const fast = mse ? null : etsLikelihood(spec.trend, spec.season);
   const seas = new Float64Array(m);
   const multError = spec.error === 'M';
   const objective = (p: Float64Array): number => {

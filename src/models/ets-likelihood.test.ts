@@ -14,6 +14,9 @@ function series(n: number): Float64Array {
 
 describe('specialised ETS likelihood loops', () => {
   const y = series(400);
+  // Same series with gaps, including a run of several days.
+  const gappy = Float64Array.from(y);
+  for (const t of [3, 50, 51, 52, 53, 199, 350]) gappy[t] = Number.NaN;
   const m = 7;
   const code = { N: NONE, A: ADD, M: MULT } as const;
   for (const error of ['A', 'M'] as const)
@@ -21,9 +24,15 @@ describe('specialised ETS likelihood loops', () => {
       for (const season of ['N', 'A', 'M'] as const)
         for (const damped of trend === 'A' ? [false, true] : [false]) {
           const name = `${error}${trend}${damped ? 'd' : ''}${season}`;
-          it(`${name} equals the step-by-step recursion of forecast's C code`, () => {
+          it(`${name} equals the step-by-step recursion of forecast's C code, with and without gaps`, () => {
             const mm = season === 'N' ? 1 : m;
             const rec = new EtsRecursion(y, {
+              error: code[error],
+              trend: code[trend],
+              season: code[season],
+              m: mm,
+            });
+            const gappyRec = new EtsRecursion(gappy, {
               error: code[error],
               trend: code[trend],
               season: code[season],
@@ -52,6 +61,13 @@ describe('specialised ETS likelihood loops', () => {
               assert.ok(
                 Math.abs(got - want) <= 1e-12 * Math.abs(want),
                 `${name} α=${alpha}: ${got} vs ${want}`,
+              );
+              const wantGappy = gappyRec.objective(alpha, b, g, p, x0, false);
+              const gotGappy = lik(gappy, alpha, b, g, p, x0, seas, mm, error === 'M');
+              assert.ok(Math.abs(wantGappy - want) > 1e-6 * Math.abs(want), 'gaps change the likelihood');
+              assert.ok(
+                Math.abs(gotGappy - wantGappy) <= 1e-12 * Math.abs(wantGappy),
+                `${name} with gaps α=${alpha}: ${gotGappy} vs ${wantGappy}`,
               );
             }
           });

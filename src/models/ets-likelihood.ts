@@ -11,7 +11,8 @@
  * shrinks from nine floating operations to three, which is what bounds the speed of this loop.
  * Values differ from R's order by rounding only (≤ 3e-16 relative measured on daily demand).
  *
- * Missing values (NaN) are not handled here; ets-fit.ts uses the generic EtsRecursion for them.
+ * A missing observation (NaN) is replaced by its one-step forecast and adds nothing to the
+ * likelihood, as in EtsRecursion.
  */
 
 /** forecast's guards: tolerance for a zero divisor and the value it substitutes. */
@@ -34,9 +35,11 @@ export type EtsLikelihood = (
   multError: boolean,
 ) => number;
 
-/** n·log(SSE) (+ 2·Σlog|ŷ| for multiplicative error), Σlog|ŷ| kept as a flushed running product. */
-function finish(n: number, sse: number, multError: boolean, sumlog: number, prod: number): number {
-  const lik = n * Math.log(sse);
+/**
+ * nobs·log(SSE) (+ 2·Σlog|ŷ| for multiplicative error), Σlog|ŷ| kept as a flushed running product.
+ */
+function finish(nobs: number, sse: number, multError: boolean, sumlog: number, prod: number): number {
+  const lik = nobs * Math.log(sse);
   return multError ? lik + 2 * (sumlog + Math.log(prod)) : lik;
 }
 
@@ -52,28 +55,34 @@ function likNN(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let l = x0[0]!;
   let sse = 0;
   let sumlog = 0;
   let prod = 1;
   for (let i = 0; i < n; i++) {
-    const yi = y[i]!;
-    if (multError) {
-      const e = (yi - l) / l;
+    const f = l;
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      // Missing: carry the states on from the point's own forecast; no likelihood term.
+      yi = f;
+      nobs--;
+    } else if (multError) {
+      const e = (yi - f) / f;
       sse += e * e;
       // One Math.log per several steps instead of one per step; flushed before over/underflow.
-      prod *= l < 0 ? -l : l;
+      prod *= f < 0 ? -f : f;
       if (prod > 1e150 || prod < 1e-150) {
         sumlog += Math.log(prod);
         prod = 1;
       }
     } else {
-      const e = yi - l;
+      const e = yi - f;
       sse += e * e;
     }
     l += alpha * (yi - l);
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 function likAN(
@@ -88,6 +97,7 @@ function likAN(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let b = x0[1]!;
   let q = x0[0]! + phi * b;
   const k = alpha + phi * beta;
@@ -96,23 +106,28 @@ function likAN(
   let sumlog = 0;
   let prod = 1;
   for (let i = 0; i < n; i++) {
-    const yi = y[i]!;
-    const d = yi - q;
-    if (multError) {
-      const e = d / q;
+    const f = q;
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      yi = f;
+      nobs--;
+    } else if (multError) {
+      const e = (yi - f) / f;
       sse += e * e;
-      prod *= q < 0 ? -q : q;
+      prod *= f < 0 ? -f : f;
       if (prod > 1e150 || prod < 1e-150) {
         sumlog += Math.log(prod);
         prod = 1;
       }
     } else {
-      sse += d * d;
+      const e = yi - f;
+      sse += e * e;
     }
+    const d = yi - q;
     q = q + k * d + phi2 * b;
     b = phi * b + beta * d;
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 function likNA(
@@ -127,9 +142,10 @@ function likNA(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let l = x0[0]!;
   for (let j = 0; j < m; j++) seas[j] = x0[1 + j]!;
-  // Ring buffer: seas[head] is the newest index, seas[head − 1 mod m] the one due now.
+  // Ring buffer: the index due now sits just before the newest one (mod m).
   let sidx = 0;
   let sse = 0;
   let sumlog = 0;
@@ -137,9 +153,12 @@ function likNA(
   for (let i = 0; i < n; i++) {
     sidx = sidx === 0 ? m - 1 : sidx - 1;
     const s = seas[sidx]!;
-    const yi = y[i]!;
     const f = l + s;
-    if (multError) {
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      yi = f;
+      nobs--;
+    } else if (multError) {
       const e = (yi - f) / f;
       sse += e * e;
       prod *= f < 0 ? -f : f;
@@ -154,7 +173,7 @@ function likNA(
     seas[sidx] = s + gamma * (yi - l - s);
     l += alpha * (yi - s - l);
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 function likAA(
@@ -169,6 +188,7 @@ function likAA(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let b = x0[1]!;
   let q = x0[0]! + phi * b;
   for (let j = 0; j < m; j++) seas[j] = x0[2 + j]!;
@@ -181,9 +201,12 @@ function likAA(
   for (let i = 0; i < n; i++) {
     sidx = sidx === 0 ? m - 1 : sidx - 1;
     const s = seas[sidx]!;
-    const yi = y[i]!;
     const f = q + s;
-    if (multError) {
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      yi = f;
+      nobs--;
+    } else if (multError) {
       const e = (yi - f) / f;
       sse += e * e;
       prod *= f < 0 ? -f : f;
@@ -200,7 +223,7 @@ function likAA(
     q = q + k * d + phi2 * b;
     b = phi * b + beta * d;
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 function likNM(
@@ -215,6 +238,7 @@ function likNM(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let l = x0[0]!;
   for (let j = 0; j < m; j++) seas[j] = x0[1 + j]!;
   let sidx = 0;
@@ -224,9 +248,12 @@ function likNM(
   for (let i = 0; i < n; i++) {
     sidx = sidx === 0 ? m - 1 : sidx - 1;
     const s = seas[sidx]!;
-    const yi = y[i]!;
     const f = l * s;
-    if (multError) {
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      yi = f;
+      nobs--;
+    } else if (multError) {
       const e = (yi - f) / f;
       sse += e * e;
       prod *= f < 0 ? -f : f;
@@ -243,7 +270,7 @@ function likNM(
     seas[sidx] = s + gamma * (t - s);
     l += alpha * (p - l);
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 function likAM(
@@ -258,6 +285,7 @@ function likAM(
   multError: boolean,
 ): number {
   const n = y.length;
+  let nobs = n;
   let b = x0[1]!;
   let q = x0[0]! + phi * b;
   for (let j = 0; j < m; j++) seas[j] = x0[2 + j]!;
@@ -270,9 +298,12 @@ function likAM(
   for (let i = 0; i < n; i++) {
     sidx = sidx === 0 ? m - 1 : sidx - 1;
     const s = seas[sidx]!;
-    const yi = y[i]!;
     const f = q * s;
-    if (multError) {
+    let yi = y[i]!;
+    if (Number.isNaN(yi)) {
+      yi = f;
+      nobs--;
+    } else if (multError) {
       const e = (yi - f) / f;
       sse += e * e;
       prod *= f < 0 ? -f : f;
@@ -291,7 +322,7 @@ function likAM(
     q = q + k * d + phi2 * b;
     b = phi * b + beta * d;
   }
-  return finish(n, sse, multError, sumlog, prod);
+  return finish(nobs, sse, multError, sumlog, prod);
 }
 
 /**
