@@ -22,11 +22,23 @@ export interface AutoCandidates {
 
 /** Default candidate lists; names missing from the catalog are skipped. */
 export const DEFAULT_AUTO_CANDIDATES: AutoCandidates = {
-  continuous: ['ets', 'theta', 'seasonal-naive', 'naive'],
+  // The equal-weight combination is a candidate beside its members: on M4 weekly it beat each of
+  // them and the published Theta and Damped benchmarks (bench/m4-weekly.js, docs/benchmarks.md).
+  continuous: [
+    'ets',
+    'theta',
+    'optimised-theta',
+    'ensemble-mean:ets+theta+optimised-theta',
+    'seasonal-naive',
+    'naive',
+  ],
   // Smoothers that cope with zeros stay in the race: on the demo data ETS beat every Croston-type
   // method on intermittent series (bench/accuracy-demo.js), so the backtest, not the class, decides.
   intermittent: ['sba', 'tsb', 'adida', 'croston', 'ets', 'theta', 'moving-average'],
 };
+
+/** Relative backtest score within which a combination is preferred to the single best candidate. */
+export const COMBINATION_MARGIN = 0.1;
 
 export interface AutoChoice {
   model: string;
@@ -81,6 +93,14 @@ export function chooseModel(
     const score = r.summary[metric];
     scores[r.model] = score;
     if (Number.isFinite(score) && (!best || score < (scores[best.model] as number))) best = r;
+  }
+  // A few backtest folds are a noisy judge; a combination that scores within the margin of the
+  // winner is the safer choice (the "forecast combination puzzle": picking the apparent best
+  // model rarely beats the equal-weight average out of sample).
+  const combination = ran.find((r) => r.model.startsWith('ensemble-'));
+  if (best && combination && best !== combination) {
+    const c = scores[combination.model] as number;
+    if (Number.isFinite(c) && c <= (scores[best.model] as number) * (1 + COMBINATION_MARGIN)) best = combination;
   }
   if (best) return { model: best.model, profile, metric, scores, backtest: best };
   const model = names[0] ?? 'naive';

@@ -26,6 +26,7 @@ import { naiveModel } from './naive.js';
 import { sbaModel } from './sba.js';
 import { seasonalNaiveModel } from './seasonal-naive.js';
 import { thetaModel } from './theta.js';
+import { optimisedThetaModel } from './theta-optimised.js';
 import { tsbModel } from './tsb.js';
 
 /** Names the evaluation relies on. */
@@ -126,8 +127,13 @@ export class ModelCatalog {
     return entries;
   }
 
+  /** True for a catalog name and for an ensemble spec whose members are all local catalog models. */
   has(name: string): boolean {
-    return this.#models.has(name);
+    if (this.#models.has(name)) return true;
+    const match = /^ensemble-(mean|median)(?::(.+))?$/.exec(name);
+    if (!match) return false;
+    const members = match[2] ? match[2].split('+').map((s) => s.trim()) : this.defaultEnsembleMembers();
+    return members.length > 0 && members.every((m) => this.#models.get(m)?.kind === 'local');
   }
 
   family(name: string): ModelFamily | undefined {
@@ -231,6 +237,7 @@ export const modelCatalog = new ModelCatalog([
   movingAverageModel,
   etsModel,
   thetaModel,
+  optimisedThetaModel,
   mstlModel,
   arimaModel,
   autoArimaModel,
