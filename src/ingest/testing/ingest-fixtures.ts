@@ -2,7 +2,7 @@
  * @module ingest/testing/ingest-fixtures
  * Small catalog files for ingestion tests, written to a fresh temporary folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,9 +23,10 @@ SUP-A,Green Goods GmbH,DE,EUR,orders@greengoods.example
 SUP-B,Kyoto Craft,JP,JPY,
 `;
 
-/** A folder with the catalog files plus any extra files given by name. */
+/** A folder with the catalog files plus any extra files given by name; removed when the process exits. */
 export function fixtureDir(extra: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'shelfcast-ingest-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'stores.csv'), STORES_CSV);
   writeFileSync(join(dir, 'products.csv'), PRODUCTS_CSV);
   writeFileSync(join(dir, 'suppliers.csv'), SUPPLIERS_CSV);
