@@ -100,7 +100,8 @@ export function chooseModel(
   const combination = ran.find((r) => r.model.startsWith('ensemble-'));
   if (best && combination && best !== combination) {
     const c = scores[combination.model] as number;
-    if (Number.isFinite(c) && c <= (scores[best.model] as number) * (1 + COMBINATION_MARGIN)) best = combination;
+    if (Number.isFinite(c) && c <= (scores[best.model] as number) * (1 + COMBINATION_MARGIN))
+      best = combination;
   }
   if (best) return { model: best.model, profile, metric, scores, backtest: best };
   const model = names[0] ?? 'naive';
