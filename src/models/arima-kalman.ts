@@ -670,53 +670,35 @@ type CssKernel = (
   w: Float64Array,
   resid: Float64Array,
   coefs: Float64Array,
+  lags: Int32Array,
   lo: number,
   hi: number,
   acc: Float64Array,
 ) => void;
 
-const cssKernels = new Map<string, CssKernel>();
+let cssKernelShapes = new Array<CssKernel | undefined>(0);
 
 /**
- * The CSS recursion is a chain of dependent subtractions per observation, so its cost is loop
- * overhead unless each lag pattern gets a straight-line loop body with the coefficients in locals.
- * The body is generated from integer lags only and cached per pattern; the terms are subtracted in
- * the same order as the generic loop, so results are bit-identical.
+ * The CSS recursion is a chain of dependent subtractions per observation, so a generic loop over
+ * lags costs mostly loop overhead. Each shape (numbers of AR and MA terms) therefore gets a
+ * straight-line loop body with coefficients and lags in locals, generated from integers only and
+ * compiled once per process. Terms are subtracted in the generic loop's order, so results are
+ * bit-identical.
  */
-let lastKernel: CssKernel | null = null;
-let lastLags = new Int32Array(0);
-let lastNp = -1;
-
-function cssKernel(lags: Int32Array, np: number, nq: number): CssKernel {
-  // Consecutive calls (one optimisation) almost always share the pattern: check it without a key.
-  if (lastKernel !== null && np === lastNp && nq === lastLags.length) {
-    let same = true;
-    for (let k = 0; k < nq && same; k++) if (lags[k] !== lastLags[k]) same = false;
-    if (same) return lastKernel;
-  }
-  const kernel = cssKernelFor(lags, np, nq);
-  lastKernel = kernel;
-  lastLags = lags.slice(0, nq);
-  lastNp = np;
-  return kernel;
-}
-
-function cssKernelFor(lags: Int32Array, np: number, nq: number): CssKernel {
-  let key = '';
-  for (let k = 0; k < nq; k++) key += `${k === np ? '|' : ','}${lags[k]}`;
-  if (np === nq) key += '|';
-  let kernel = cssKernels.get(key);
+function cssKernel(np: number, nq: number): CssKernel {
+  const index = np * 64 + (nq - np);
+  if (np >= 64 || nq - np >= 64) throw new RangeError('CSS kernel: more than 63 AR or MA lags');
+  if (cssKernelShapes.length <= index) cssKernelShapes = cssKernelShapes.concat(new Array(index + 1));
+  let kernel = cssKernelShapes[index];
   if (kernel !== undefined) return kernel;
-  let body = '';
-  for (let k = 0; k < nq; k++) body += `const c${k} = coefs[${k}];\n`;
-  body += 'let ssq = acc[0];\nlet nu = acc[1];\nfor (let l = lo; l < hi; l++) {\nlet tmp = w[l];\n';
-  for (let k = 0; k < nq; k++) body += `tmp -= c${k} * ${k < np ? 'w' : 'resid'}[l - ${lags[k]!}];\n`;
-  body +=
-    'resid[l] = tmp;\nif (tmp === tmp) {\nnu++;\nssq += tmp * tmp;\n}\n}\nacc[0] = ssq;\nacc[1] = nu;\n';
-  kernel = new Function('w', 'resid', 'coefs', 'lo', 'hi', 'acc', body) as CssKernel;
-  // Patterns are few (subsets of the model's lags); the bound only guards unusual callers.
-  if (cssKernels.size > 512) cssKernels.clear();
-  cssKernels.set(key, kernel);
+  const lines: string[] = [];
+  for (let k = 0; k < nq; k++) lines.push(`const c${k} = coefs[${k}];`, `const L${k} = lags[${k}];`);
+  lines.push('let ssq = acc[0];', 'let nu = acc[1];', 'for (let l = lo; l < hi; l++) {', 'let tmp = w[l];');
+  for (let k = 0; k < nq; k++) lines.push(`tmp -= c${k} * ${k < np ? 'w' : 'resid'}[l - L${k}];`);
+  lines.push('resid[l] = tmp;', 'if (tmp === tmp) {', 'nu++;', 'ssq += tmp * tmp;', '}', '}');
+  lines.push('acc[0] = ssq;', 'acc[1] = nu;');
+  kernel = new Function('w', 'resid', 'coefs', 'lags', 'lo', 'hi', 'acc', lines.join('\n')) as CssKernel;
+  cssKernelShapes[index] = kernel;
   return kernel;
 }
 
@@ -780,7 +762,7 @@ export function cssResiduals(
   }
   cssAcc[0] = ssq;
   cssAcc[1] = nu;
-  cssKernel(lags, np, nq)(w, resid, coefs, warm, n, cssAcc);
+  cssKernel(np, nq)(w, resid, coefs, lags, warm, n, cssAcc);
   ssq = cssAcc[0]!;
   nu = cssAcc[1]!;
   return ssq / nu;
