@@ -60,9 +60,11 @@ export class EtsRecursion {
   }
 
   /**
-   * Objective for the optimiser. `x0` holds level, [slope], then all m seasonal states.
-   * With `mse` true returns the mean squared one-step error on the data scale (forecast's
-   * opt.crit = "mse"), else forecast's −2·log-likelihood up to constants. NaN if undefined.
+   * Objective in forecast's exact order of operations. `x0` holds level, [slope], then all m
+   * seasonal states. With `mse` true returns the mean squared one-step error on the data scale
+   * (forecast's opt.crit = "mse"), else forecast's −2·log-likelihood up to constants. NaN if
+   * undefined. The fitter uses it for "mse"; the likelihood runs in ets-likelihood.ts's faster
+   * loops, which are tested against this one.
    */
   objective(alpha: number, beta: number, gamma: number, phi: number, x0: Float64Array, mse: boolean): number {
     const y = this.#y;
