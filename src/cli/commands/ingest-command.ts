@@ -2,7 +2,7 @@
  * @module cli/commands/ingest-command
  * `shelfcast ingest ENTITY FILE`: one file in as one validated, all-or-nothing batch.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ENTITIES } from '../../ingest/entities.js';
 import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
 import type { FileFormat } from '../../io/file-format.js';
@@ -27,7 +27,13 @@ export function registerIngestCommand(program: Command): void {
     .argument('<entity>', 'what the file holds')
     .argument('<file>', 'path of the file (.csv, .jsonl, .parquet)')
     .option('--json', 'print the result as one JSON object')
-    .option('--format <format>', 'csv, jsonl or parquet (default: from the extension)')
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension)').choices([
+        'csv',
+        'jsonl',
+        'parquet',
+      ]),
+    )
     .option(
       '--max-rejected-share <share>',
       'refuse the batch if more than this share of rows is rejected',
