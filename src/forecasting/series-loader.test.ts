@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetWriteFile } from 'hyparquet-writer';
+import { tempDir } from '../io/testing/temp-dir.js';
 import { ForecastingError } from './forecasting-error.js';
 import { loadSeriesFile, SeriesCollector } from './series-loader.js';
 
@@ -93,7 +93,7 @@ describe('composite series ids', () => {
 
 describe('loadSeriesFile', () => {
   it('reads a CSV with renamed columns and a semicolon dialect', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shelfcast-loader-'));
+    const dir = tempDir('loader');
     const path = join(dir, 'sales.csv');
     writeFileSync(path, 'sku;day;units\r\nx;2024-01-31;1,5\r\nx;2024-03-31;3\r\nx;2024-04-30;4\r\n');
     const panel = await loadSeriesFile(path, { idCol: 'sku', dateCol: 'day', valueCol: 'units' });
@@ -104,7 +104,7 @@ describe('loadSeriesFile', () => {
   });
 
   it('reads Parquet with a numeric value column', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'shelfcast-loader-')), 'sales.parquet');
+    const path = join(tempDir('loader'), 'sales.parquet');
     await parquetWriteFile({
       filename: path,
       columnData: [

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../io/testing/temp-dir.js';
 import { backtestCommand } from './backtest-command.js';
 
 function writeWeekly(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'shelfcast-backtest-')), 'weekly.csv');
+  const path = join(tempDir('backtest'), 'weekly.csv');
   const lines = ['series_id,date,value'];
   for (const [id, level] of [
     ['a', 100],

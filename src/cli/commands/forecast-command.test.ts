@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../io/testing/temp-dir.js';
 import { type ForecastCommandOptions, forecastCommand } from './forecast-command.js';
 
 /** Writes a small daily panel: a weekly-seasonal series, an intermittent one (with a gap) and a short one. */
 function writePanel(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shelfcast-forecast-'));
+  const dir = tempDir('forecast');
   const path = join(dir, 'sales.csv');
   const lines = ['sku,day,units,category'];
   const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
@@ -60,7 +60,7 @@ describe('shelfcast forecast', () => {
   };
 
   it('writes one row per series, model and step with ordered quantiles', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'shelfcast-out-')), 'fc.csv');
+    const out = join(tempDir('out'), 'fc.csv');
     await forecastCommand({ ...base, out });
     const [header, ...rows] = parse(readFileSync(out, 'utf8'));
     assert.deepEqual(header, ['series_id', 'date', 'model', 'mean', 'q0.1', 'q0.5', 'q0.9', 'note']);

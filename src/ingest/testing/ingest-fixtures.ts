@@ -2,9 +2,9 @@
  * @module ingest/testing/ingest-fixtures
  * Small catalog files for ingestion tests, written to a fresh temporary folder.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../io/testing/temp-dir.js';
 
 export const STORES_CSV = `store_code,name,city,country,timezone,currency,opened_on,closed_on,format,size_sqm
 BER1,Berlin Mitte,Berlin,DE,Europe/Berlin,EUR,2023-01-01,,small,80
@@ -25,8 +25,7 @@ SUP-B,Kyoto Craft,JP,JPY,
 
 /** A folder with the catalog files plus any extra files given by name; removed when the process exits. */
 export function fixtureDir(extra: Record<string, string | Buffer> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shelfcast-ingest-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('ingest');
   writeFileSync(join(dir, 'stores.csv'), STORES_CSV);
   writeFileSync(join(dir, 'products.csv'), PRODUCTS_CSV);
   writeFileSync(join(dir, 'suppliers.csv'), SUPPLIERS_CSV);
