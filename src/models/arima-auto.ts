@@ -88,6 +88,8 @@ export class AutoArimaError extends Error {
 
 interface Scored {
   fit: ArimaFit | null;
+  /** The CSS fit of an approximate score, kept to start the exact refit from; null if it failed. */
+  cssFit?: ArimaFit | null;
   ic: number;
   aicc: number;
   /** Residual variance with forecast's degrees-of-freedom adjustment. */
@@ -138,6 +140,7 @@ function scoreCandidate(
   ic: InformationCriterion,
   approximation: boolean,
   offset: number,
+  cssStart?: ArimaFit | null,
 ): Scored {
   const failed: Scored = {
     fit: null,
@@ -158,18 +161,25 @@ function scoreCandidate(
     includeMean: c.constant && diffs === 0,
     includeDrift: c.constant && diffs === 1,
   };
+  // A failed CSS fit fails the same way as the first stage of the exact refit.
+  if (cssStart === null) return failed;
   let fit: ArimaFit;
   try {
-    fit = fitArima(x, spec, approximation ? 'CSS' : 'CSS-ML', { filterState: !approximation });
+    fit = fitArima(
+      x,
+      spec,
+      approximation ? 'CSS' : 'CSS-ML',
+      cssStart === undefined ? { filterState: !approximation } : { cssStart },
+    );
   } catch (e) {
-    if (e instanceof ArimaError) return failed;
+    if (e instanceof ArimaError) return approximation ? { ...failed, cssFit: null } : failed;
     throw e;
   }
   const nstar = countInterior(x) - d - D * m;
   const npar = fit.coef.length + 1;
   let aic = fit.aic;
   if (approximation) aic = offset + nstar * Math.log(fit.sigma2) + 2 * npar;
-  if (Number.isNaN(aic)) return failed;
+  if (Number.isNaN(aic)) return approximation ? { ...failed, cssFit: fit } : failed;
   const bic = aic + npar * (Math.log(nstar) - 2);
   const aicc = aic + (2 * npar * (npar + 1)) / (nstar - npar - 1);
   let score = ic === 'aic' ? aic : ic === 'bic' ? bic : aicc;
@@ -180,7 +190,7 @@ function scoreCandidate(
   if (spec.q + spec.Q > 0 && score < Number.POSITIVE_INFINITY)
     minroot = Math.min(minroot, minRoot(fit.coef, arma, 1));
   if (minroot < 1 + 1e-2 || !Number.isFinite(score)) score = Number.POSITIVE_INFINITY;
-  return { fit, ic: score, aicc, sigma2 };
+  return approximation ? { fit, cssFit: fit, ic: score, aicc, sigma2 } : { fit, ic: score, aicc, sigma2 };
 }
 
 function constantState(value: number, n: number): ArimaState {
@@ -397,7 +407,7 @@ export function autoArima(y: Float64Array, period: number, options: AutoArimaOpt
       .sort((a, b) => a.c.ic - b.c.ic || a.i - b.i);
     best = { fit: null, ic: Number.POSITIVE_INFINITY, aicc: Number.POSITIVE_INFINITY, sigma2: Number.NaN };
     for (const { c } of order) {
-      const s = scoreCandidate(x, c, d, D, m, ic, false, 0);
+      const s = scoreCandidate(x, c, d, D, m, ic, false, 0, fits.get(key(c))?.cssFit);
       if (s.ic < Number.POSITIVE_INFINITY) {
         best = s;
         break;

@@ -1,10 +1,15 @@
 /**
  * @module models/arima-kalman
  * The state-space machinery behind ARIMA, ported from R's stats/src/arima.c so that estimates match
- * `stats::arima`: parameter transforms (partrans / invpartrans), seasonal expansion, the Gardner et al.
- * (1980) initial state covariance `getQ0`, the exact Gaussian likelihood by Kalman filter
- * (`ARIMA_Like`), the conditional sum of squares (`ARIMA_CSS`) and h-step forecasts with their
- * variances (`KalmanFore`). Matrices are column-major Float64Arrays (index `i + rd * j`), as in R.
+ * `stats::arima`: parameter transforms (partrans / invpartrans), seasonal expansion, the stationary
+ * initial state covariance (`getQ0`, the matrix of Gardner et al. 1980 by a faster exact route), the
+ * exact Gaussian likelihood by Kalman filter (`ARIMA_Like`) or Chandrasekhar recursions, the
+ * conditional sum of squares (`ARIMA_CSS`) and h-step forecasts with their variances (`KalmanFore`).
+ * Matrices are column-major Float64Arrays (index `i + rd * j`), as in R.
+ *
+ * The two innermost loops (CSS residuals, Chandrasekhar recursions) run once per objective
+ * evaluation, tens of thousands of times per automatic fit; they are generated per loop shape with
+ * `new Function` from integer sizes only (no data enters the source) and cached for the process.
  */
 
 import { coefficientsFromRoots, minRootModulus, polyroot } from './linalg/polyroot.js';

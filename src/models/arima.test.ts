@@ -127,6 +127,29 @@ describe('ARIMA building blocks', () => {
     assert.ok(Math.abs(fit.sigma2 - 1) < 0.1, `sigma2 ${fit.sigma2}`);
   });
 
+  it('an exact fit started from a given CSS fit equals the full CSS-ML fit', () => {
+    const y = Float64Array.from(
+      { length: 400 },
+      (_, t) => 20 + 5 * Math.sin((2 * Math.PI * t) / 7) + ((t * 7919) % 13) - 6,
+    );
+    const spec: ArimaSpec = {
+      p: 1,
+      d: 0,
+      q: 1,
+      P: 1,
+      D: 1,
+      Q: 1,
+      period: 7,
+      includeMean: false,
+      includeDrift: true,
+    };
+    const full = fitArima(y, spec, 'CSS-ML');
+    const css = fitArima(y, spec, 'CSS', { filterState: false });
+    const started = fitArima(y, spec, 'CSS-ML', { cssStart: css });
+    assert.deepEqual(Array.from(started.coef), Array.from(full.coef));
+    assert.equal(started.loglik, full.loglik);
+  });
+
   it('handles missing values inside the series', () => {
     const c = readJson('arima-usaccdeaths.json') as RCase;
     const y = Float64Array.from(c.values);

@@ -152,12 +152,14 @@ function difference(x: Float64Array, lag: number, times: number): Float64Array {
  *
  * `options.filterState = false` skips the final Kalman pass of a CSS fit (its state is then unusable
  * for forecasting); the automatic order search uses it for candidates it only scores.
+ * `options.cssStart` is a method-"CSS" fit of the same series and spec: a "CSS-ML" fit then starts
+ * from its coefficients instead of repeating the identical CSS optimisation.
  */
 export function fitArima(
   y: Float64Array,
   spec: ArimaSpec,
   method: ArimaMethod = 'CSS-ML',
-  options: { filterState?: boolean } = {},
+  options: { filterState?: boolean; cssStart?: ArimaFit } = {},
 ): ArimaFit {
   for (const k of ['p', 'd', 'q', 'P', 'D', 'Q'] as const) {
     if (!Number.isInteger(spec[k]) || spec[k] < 0) {
@@ -316,7 +318,11 @@ export function fitArima(
   }
 
   if (method === 'CSS-ML' && npar > 0) {
-    const res = safeBfgs(armaCSS, init);
+    const start = options.cssStart;
+    const res =
+      start !== undefined && start.method === 'CSS' && start.coef.length === npar
+        ? { par: start.coef, convergence: start.convergence }
+        : safeBfgs(armaCSS, init);
     if (res.convergence === 0) init = Float64Array.from(res.par);
     if (arma.p > 0 && !arCheck(init.subarray(0, arma.p))) {
       throw new ArimaError('ARIMA_NON_STATIONARY', 'non-stationary AR part from CSS; try a different order');
