@@ -30,6 +30,8 @@ const MODELS: [number[], number[]][] = [
   ],
   [[0.7], []],
   [[], [0.4]],
+  // State dimension 53 (a 52-week seasonal MA): beyond the generated code, the loop form.
+  [[0.5], Array.from({ length: 52 }, (_, i) => (i === 0 ? 0.3 : i === 51 ? -0.6 : 0))],
 ];
 
 describe('ARIMA state space', () => {
@@ -112,6 +114,28 @@ describe('ARIMA state space', () => {
       assert.ok(Math.abs(got - expected) < 1e-12 * expected, `${par}: ${got} vs ${expected}`);
       for (let t = 0; t < y.length; t++) assert.ok(Math.abs(resid[t]! - e[t]!) < 1e-9, `e[${t}]`);
     }
+  });
+
+  it('the CSS residuals of a model with more lags than the generated loops take', () => {
+    const y = series(300);
+    const p = 60;
+    const arma = { p, q: 1, P: 0, Q: 0, period: 1, d: 0, D: 0 };
+    const phi = Float64Array.from({ length: p }, (_, j) => 0.3 / (j + 1) ** 2);
+    const theta = Float64Array.of(0.4);
+    const w = new Float64Array(y.length);
+    const resid = new Float64Array(y.length);
+    const got = conditionalSumOfSquares(y, arma, phi, theta, p, w, resid);
+    let ssq = 0;
+    const e = new Array<number>(y.length).fill(0);
+    for (let t = p; t < y.length; t++) {
+      let v = y[t]!;
+      for (let j = 0; j < p; j++) v -= phi[j]! * y[t - j - 1]!;
+      if (t - p > 0) v -= theta[0]! * e[t - 1]!;
+      e[t] = v;
+      ssq += v * v;
+    }
+    const expected = ssq / (y.length - p);
+    assert.ok(Math.abs(got - expected) < 1e-12 * expected, `${got} vs ${expected}`);
   });
 
   it('the Chandrasekhar ARMA likelihood equals the Kalman filter likelihood', () => {

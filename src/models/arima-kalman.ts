@@ -516,7 +516,8 @@ export class ArimaStateSpace {
     const st = this.#chandrasekharState;
     st[0] = F;
     st[1] = Mc;
-    chandrasekharKernel(r, ph)(y, ph, m, W, a, st, out);
+    if (r <= MAX_KERNEL_STATE) chandrasekharKernel(r, ph)(y, ph, m, W, a, st, out);
+    else chandrasekharLoop(r, y, ph, m, W, a, st, out);
     return out;
   }
 
@@ -581,6 +582,60 @@ export class ArimaStateSpace {
     }
     return T;
   }
+}
+
+/** Largest state dimension given generated straight-line code (long seasons use the loop form). */
+const MAX_KERNEL_STATE = 40;
+
+/** The loop form of {@link chandrasekharKernel}, for large state dimensions. */
+function chandrasekharLoop(
+  r: number,
+  y: Float64Array,
+  ph: Float64Array,
+  m: Float64Array,
+  W: Float64Array,
+  a: Float64Array,
+  start: Float64Array,
+  out: Float64Array,
+): void {
+  const r1 = r - 1;
+  let F = start[0]!;
+  let Mc = start[1]!;
+  let ssq = 0;
+  let sumlog = 0;
+  let nu = 0;
+  // Fused and in place: each loop reads index i + 1 before it is overwritten.
+  for (let l = 0; l < y.length; l++) {
+    const a0 = a[0]!;
+    const resid0 = y[l]! - (r1 > 0 ? a[1]! + ph[0]! * a0 : ph[0]! * a0);
+    if (F < 1e4) {
+      nu++;
+      ssq += (resid0 * resid0) / F;
+      sumlog += Math.log(F);
+    }
+    const step = resid0 / F;
+    for (let i = 0; i < r1; i++) a[i] = a[i + 1]! + ph[i]! * a0 + m[i]! * step;
+    a[r1] = ph[r1]! * a0 + m[r1]! * step;
+    const w0 = W[0]!;
+    const c = Mc * w0;
+    const Fold = F;
+    F += c * w0;
+    Mc += (c * c) / Fold;
+    const k = w0 / F;
+    const mFirst = m[0]! + w0 * c;
+    m[0] = mFirst;
+    const x0 = w0 - mFirst * k;
+    for (let i = 0; i < r1; i++) {
+      const wi = W[i + 1]!;
+      const mi = m[i + 1]! + wi * c;
+      m[i + 1] = mi;
+      W[i] = wi - mi * k + ph[i]! * x0;
+    }
+    W[r1] = ph[r1]! * x0;
+  }
+  out[0] = ssq;
+  out[1] = sumlog;
+  out[2] = nu;
 }
 
 /** One pass of the Chandrasekhar recursions over `y`; see {@link ArimaStateSpace.likelihoodArma}. */
@@ -683,6 +738,9 @@ type CssKernel = (
 
 let cssKernelShapes = new Array<CssKernel | undefined>(0);
 
+/** Largest number of AR (or MA) terms given a generated loop; wider models use the generic loop. */
+const MAX_KERNEL_LAGS = 48;
+
 /**
  * The CSS recursion is a chain of dependent subtractions per observation, so a generic loop over
  * lags costs mostly loop overhead. Each shape (numbers of AR and MA terms) therefore gets a
@@ -692,7 +750,6 @@ let cssKernelShapes = new Array<CssKernel | undefined>(0);
  */
 function cssKernel(np: number, nq: number): CssKernel {
   const index = np * 64 + (nq - np);
-  if (np >= 64 || nq - np >= 64) throw new RangeError('CSS kernel: more than 63 AR or MA lags');
   if (cssKernelShapes.length <= index) cssKernelShapes = cssKernelShapes.concat(new Array(index + 1));
   let kernel = cssKernelShapes[index];
   if (kernel !== undefined) return kernel;
@@ -749,7 +806,9 @@ export function cssResiduals(
   let nu = 0;
   for (let l = 0; l < ncond; l++) resid[l] = 0;
   // Until l - ncond reaches the largest MA lag some MA terms fall before the start and are skipped.
-  const warm = Math.min(n, ncond + maxMaLag);
+  // Past MAX_KERNEL_LAGS terms of either kind the generic loop below does all rows.
+  const generated = np < MAX_KERNEL_LAGS && nq - np < MAX_KERNEL_LAGS;
+  const warm = generated ? Math.min(n, ncond + maxMaLag) : n;
   for (let l = ncond; l < warm; l++) {
     let tmp = w[l]!;
     for (let k = 0; k < np; k++) tmp -= coefs[k]! * w[l - lags[k]!]!;
@@ -765,10 +824,12 @@ export function cssResiduals(
       ssq += tmp * tmp;
     }
   }
-  cssAcc[0] = ssq;
-  cssAcc[1] = nu;
-  cssKernel(np, nq)(w, resid, coefs, lags, warm, n, cssAcc);
-  ssq = cssAcc[0]!;
-  nu = cssAcc[1]!;
+  if (generated) {
+    cssAcc[0] = ssq;
+    cssAcc[1] = nu;
+    cssKernel(np, nq)(w, resid, coefs, lags, warm, n, cssAcc);
+    ssq = cssAcc[0]!;
+    nu = cssAcc[1]!;
+  }
   return ssq / nu;
 }
