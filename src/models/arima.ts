@@ -253,23 +253,38 @@ export function fitArima(
   const fastPath = nonMissing === n;
   const dl = Delta.length;
   const ssArma = fastPath && dl > 0 ? new ArimaStateSpace(phi.length, theta.length, new Float64Array(0)) : ss;
-  const wd = fastPath && dl > 0 ? new Float64Array(n - dl) : xAdj;
+  const wd = fastPath ? new Float64Array(n - dl) : xAdj;
+  // As for CSS, the differenced series depends on the regression coefficients only; evaluations
+  // that vary ARMA coefficients reuse it.
+  const wdRegression = new Float64Array(ncxreg);
+  let wdValid = false;
   const armafn =
     (trans: boolean) =>
     (par: Float64Array): number => {
       transPars(par, arma, trans, phi, theta);
       ssArma.update(phi, theta);
-      adjust(par);
       if (fastPath) {
-        if (dl > 0) {
+        let reuse = wdValid;
+        for (let k = 0; k < ncxreg && reuse; k++) if (par[narma + k] !== wdRegression[k]) reuse = false;
+        if (!reuse) {
+          adjust(par);
+          // Δ is mostly zeros for seasonal differencing: skip them (exact: the terms are ±0).
           for (let t = dl; t < n; t++) {
             let v = xAdj[t]!;
-            for (let k = 0; k < dl; k++) v -= Delta[k]! * xAdj[t - k - 1]!;
+            for (let k = 0; k < dl; k++) {
+              const c = Delta[k]!;
+              if (c !== 0) v -= c * xAdj[t - k - 1]!;
+            }
             wd[t - dl] = v;
           }
+          for (let k = 0; k < ncxreg; k++) wdRegression[k] = par[narma + k]!;
+          wdValid = true;
         }
         ssArma.likelihoodArma(wd, likOut);
-      } else ss.likelihood(xAdj, 0, null, likOut);
+      } else {
+        adjust(par);
+        ss.likelihood(xAdj, 0, null, likOut);
+      }
       const s2 = likOut[0]! / likOut[2]!;
       const v = 0.5 * (Math.log(s2) + likOut[1]! / likOut[2]!);
       return Number.isFinite(v) ? v : Number.MAX_VALUE;
