@@ -7,5 +7,7 @@ import type { Migration } from '../migration.js';
 import { migration as m0001 } from './0001-catalog.js';
 import { migration as m0002 } from './0002-sales.js';
 import { migration as m0003 } from './0003-ingestion.js';
+import { migration as m0004 } from './0004-tracking.js';
+import { migration as m0005 } from './0005-registry.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
