@@ -40,7 +40,6 @@ export interface PipelineRunResult {
   readonly store: ContentStore;
 }
 
-const SETTLED = new Set(['succeeded', 'cached', 'failed', 'skipped']);
 const DONE = new Set(['succeeded', 'cached']);
 
 function newRunId(): string {
