@@ -516,7 +516,8 @@ export class ArimaStateSpace {
     const st = this.#chandrasekharState;
     st[0] = F;
     st[1] = Mc;
-    if (r <= MAX_KERNEL_STATE) chandrasekharKernel(r, ph)(y, ph, m, W, a, st, out);
+    const kernel = r <= MAX_KERNEL_STATE ? chandrasekharKernel(r, ph) : null;
+    if (kernel !== null) kernel(y, ph, m, W, a, st, out);
     else chandrasekharLoop(r, y, ph, m, W, a, st, out);
     return out;
   }
@@ -581,6 +582,23 @@ export class ArimaStateSpace {
       for (let i = 1; i < d; i++) T[r + i + rd * (r + i - 1)] = 1;
     }
     return T;
+  }
+}
+
+let codeGeneration = true;
+
+/**
+ * Compiles a generated loop, or returns null when the runtime forbids code generation from strings
+ * (node --disallow-code-generation-from-strings); callers then use their loop forms.
+ */
+function compile(params: string[], lines: string[]): ((...args: never[]) => void) | null {
+  if (!codeGeneration) return null;
+  try {
+    return new Function(...params, lines.join('\n')) as (...args: never[]) => void;
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e;
+    codeGeneration = false;
+    return null;
   }
 }
 
@@ -661,11 +679,11 @@ const chandrasekharKernels = new Map<string, ChandrasekharKernel>();
  * evaluated in this order, so the values are those of the loop form (a dropped term ph_i·v = ±0
  * leaves any non-zero sum unchanged).
  */
-function chandrasekharKernel(r: number, ph: Float64Array): ChandrasekharKernel {
+function chandrasekharKernel(r: number, ph: Float64Array): ChandrasekharKernel | null {
   let key = `${r}:`;
   for (let i = 0; i < r; i++) key += ph[i] === 0 ? '0' : '1';
-  let kernel = chandrasekharKernels.get(key);
-  if (kernel !== undefined) return kernel;
+  const cached = chandrasekharKernels.get(key);
+  if (cached !== undefined) return cached;
   const r1 = r - 1;
   const nz = (i: number): boolean => ph[i] !== 0;
   const plusPh = (i: number, v: string): string => (nz(i) ? ` + ph${i} * ${v}` : '');
@@ -689,7 +707,8 @@ function chandrasekharKernel(r: number, ph: Float64Array): ChandrasekharKernel {
   lines.push(`W${r1} = ${nz(r1) ? `ph${r1} * x0` : '0'};`, '}');
   for (let i = 0; i < r; i++) lines.push(`a[${i}] = s${i};`);
   lines.push('out[0] = ssq;', 'out[1] = sumlog;', 'out[2] = nu;');
-  kernel = new Function('y', 'ph', 'm', 'W', 'a', 'start', 'out', lines.join('\n')) as ChandrasekharKernel;
+  const kernel = compile(['y', 'ph', 'm', 'W', 'a', 'start', 'out'], lines) as ChandrasekharKernel | null;
+  if (kernel === null) return null;
   if (chandrasekharKernels.size > 512) chandrasekharKernels.clear();
   chandrasekharKernels.set(key, kernel);
   return kernel;
@@ -748,18 +767,19 @@ const MAX_KERNEL_LAGS = 48;
  * compiled once per process. Terms are subtracted in the generic loop's order, so results are
  * bit-identical.
  */
-function cssKernel(np: number, nq: number): CssKernel {
+function cssKernel(np: number, nq: number): CssKernel | null {
   const index = np * 64 + (nq - np);
   if (cssKernelShapes.length <= index) cssKernelShapes = cssKernelShapes.concat(new Array(index + 1));
-  let kernel = cssKernelShapes[index];
-  if (kernel !== undefined) return kernel;
+  const cached = cssKernelShapes[index];
+  if (cached !== undefined) return cached;
   const lines: string[] = [];
   for (let k = 0; k < nq; k++) lines.push(`const c${k} = coefs[${k}];`, `const L${k} = lags[${k}];`);
   lines.push('let ssq = acc[0];', 'let nu = acc[1];', 'for (let l = lo; l < hi; l++) {', 'let tmp = w[l];');
   for (let k = 0; k < nq; k++) lines.push(`tmp -= c${k} * ${k < np ? 'w' : 'resid'}[l - L${k}];`);
   lines.push('resid[l] = tmp;', 'if (tmp === tmp) {', 'nu++;', 'ssq += tmp * tmp;', '}', '}');
   lines.push('acc[0] = ssq;', 'acc[1] = nu;');
-  kernel = new Function('w', 'resid', 'coefs', 'lags', 'lo', 'hi', 'acc', lines.join('\n')) as CssKernel;
+  const kernel = compile(['w', 'resid', 'coefs', 'lags', 'lo', 'hi', 'acc'], lines) as CssKernel | null;
+  if (kernel === null) return null;
   cssKernelShapes[index] = kernel;
   return kernel;
 }
@@ -807,7 +827,8 @@ export function cssResiduals(
   for (let l = 0; l < ncond; l++) resid[l] = 0;
   // Until l - ncond reaches the largest MA lag some MA terms fall before the start and are skipped.
   // Past MAX_KERNEL_LAGS terms of either kind the generic loop below does all rows.
-  const generated = np < MAX_KERNEL_LAGS && nq - np < MAX_KERNEL_LAGS;
+  const kernel = np < MAX_KERNEL_LAGS && nq - np < MAX_KERNEL_LAGS ? cssKernel(np, nq) : null;
+  const generated = kernel !== null;
   const warm = generated ? Math.min(n, ncond + maxMaLag) : n;
   for (let l = ncond; l < warm; l++) {
     let tmp = w[l]!;
@@ -827,7 +848,7 @@ export function cssResiduals(
   if (generated) {
     cssAcc[0] = ssq;
     cssAcc[1] = nu;
-    cssKernel(np, nq)(w, resid, coefs, lags, warm, n, cssAcc);
+    kernel(w, resid, coefs, lags, warm, n, cssAcc);
     ssq = cssAcc[0]!;
     nu = cssAcc[1]!;
   }
