@@ -357,7 +357,6 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
     ? 'miss: forced'
     : explainMiss(store.readLast(pipeline.name, node.name), step.version, params, inputs);
   rec.cache = { hit: false, key, reason };
-  state.save();
   log.info(reason);
 
   const policy: RetryPolicy = step.retry ?? { maximumAttempts: 1 };
