@@ -7,7 +7,9 @@
  * Gaussians truncated to the range, one per observation plus a broad prior, with hyperopt's
  * adaptive bandwidths (distance to the farther neighbour, clipped). Categorical parameters get
  * frequencies smoothed by a uniform prior. `candidates` configurations are drawn from l and the one
- * maximising l(x)/g(x), the expected-improvement criterion of the paper, is proposed.
+ * maximising l(x)/g(x), the expected-improvement criterion of the paper, is proposed. Candidates
+ * equal to a configuration already proposed are passed over while a new one exists: with integer or
+ * categorical parameters l(x)/g(x) keeps peaking at the incumbent, and re-scoring it teaches nothing.
  */
 import type { HyperParameters } from '../models/model.js';
 import { TuningRng } from './prng.js';
@@ -56,6 +58,7 @@ export class TpeSampler implements Sampler {
   readonly #gamma: (n: number) => number;
   readonly #priorWeight: number;
   readonly #observed: TrialFeedback[] = [];
+  readonly #proposed = new Set<string>();
 
   constructor(space: SearchSpace, options: TpeSamplerOptions = {}) {
     this.#space = space;
@@ -85,6 +88,12 @@ export class TpeSampler implements Sampler {
   }
 
   ask(): HyperParameters {
+    const params = this.#propose();
+    this.#proposed.add(JSON.stringify(params));
+    return params;
+  }
+
+  #propose(): HyperParameters {
     const n = this.#observed.length;
     if (n < Math.max(this.#startup, 2)) return sampleParams(this.#space, this.#rng);
     // Complete trials rank before pruned ones (a pruned trial never proved itself to the end).
@@ -112,20 +121,28 @@ export class TpeSampler implements Sampler {
     }));
     let best: HyperParameters | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
+    let bestIsNew = false;
     for (let c = 0; c < this.#candidates; c++) {
-      const params: HyperParameters = { ...fixedValues(this.#space) };
+      const params = orderLike(this.#space, this.#drawFromGood(estimators));
       let score = 0;
       for (const e of estimators) {
-        const value = e.good.sample(this.#rng);
-        params[e.domain.name] = value;
+        const value = params[e.domain.name] as Choice;
         score += e.good.logDensity(value) - e.bad.logDensity(value);
       }
-      if (score > bestScore) {
+      const isNew = !this.#proposed.has(JSON.stringify(params));
+      if ((isNew && !bestIsNew) || (isNew === bestIsNew && score > bestScore)) {
         bestScore = score;
         best = params;
+        bestIsNew = isNew;
       }
     }
-    return orderLike(this.#space, best ?? sampleParams(this.#space, this.#rng));
+    return best ?? sampleParams(this.#space, this.#rng);
+  }
+
+  #drawFromGood(estimators: readonly { domain: { name: string }; good: Estimator }[]): HyperParameters {
+    const params: HyperParameters = { ...fixedValues(this.#space) };
+    for (const e of estimators) params[e.domain.name] = e.good.sample(this.#rng);
+    return params;
   }
 }
 
