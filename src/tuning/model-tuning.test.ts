@@ -97,3 +97,22 @@ test('selectPerSegment picks an intermittent method for intermittent series and 
   assert.equal(sparse.candidates.length, 5);
   assert.ok(sparse.candidates.every((c, i, all) => i === 0 || c.score >= (all[i - 1]?.score as number)));
 });
+
+test('fold scores computed on the evaluation worker pool equal those computed in this thread', async () => {
+  const panel = [1, 2, 3, 4].map((s) => cyclic(s, 12, 120));
+  const options = { horizon: 12, folds: 2, seasonLength: 1, freq: 'M' } as const;
+  const folds: number[][] = [[], []];
+  const inThread = await backtestScore(panel, 'moving-average', { window: 9 }, options, (_k, v) =>
+    folds[0]?.push(v),
+  );
+  const inWorkers = await backtestScore(
+    panel,
+    'moving-average',
+    { window: 9 },
+    { ...options, workers: 2 },
+    (_k, v) => folds[1]?.push(v),
+  );
+  assert.ok(Math.abs(inThread - inWorkers) < 1e-12, `${inThread} vs ${inWorkers}`);
+  assert.equal(folds[1]?.length, 2);
+  assert.ok(Math.abs((folds[0]?.[0] as number) - (folds[1]?.[0] as number)) < 1e-12);
+});
