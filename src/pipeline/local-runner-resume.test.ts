@@ -36,10 +36,10 @@ test('a run killed in step 3 resumes with the same id without rerunning steps 1 
   const killed = readRunRecord(runDirectory(home, runId))!;
   assert.equal(killed.status, 'running');
   assert.equal(killed.pid, child.pid);
-  assert.deepEqual(
-    Object.values(killed.steps).map((s) => s.status),
-    ['succeeded', 'succeeded', 'running'],
-  );
+  assert.equal(killed.steps.s1?.status, 'succeeded');
+  assert.equal(killed.steps.s2?.status, 'succeeded');
+  // "running" is written lazily (at most every 50 ms), so the kill may land before it.
+  assert.ok(['pending', 'running'].includes(killed.steps.s3!.status), killed.steps.s3!.status);
 
   // `force` would rerun any step this session executes; the finished ones belong to the run already.
   const result = await runPipeline(resumePipeline(dir), { home, runId, force: true });

@@ -233,7 +233,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
       };
   }
   delete record.finishedAt;
-  state.save();
+  state.flush();
 
   const running = new Map<string, Promise<void>>();
   for (;;) {
@@ -269,7 +269,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
   const steps = Object.values(record.steps);
   record.status = steps.every((s) => DONE.has(s.status)) ? 'succeeded' : 'failed';
   record.finishedAt = new Date().toISOString();
-  state.save();
+  state.flush();
   return {
     runId,
     runDir,
@@ -333,7 +333,8 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
     rec.status = status;
     rec.finishedAt = new Date().toISOString();
     rec.durationMs = Date.now() - started;
-    state.save();
+    // A finished step is written at once: resume relies on it.
+    state.flush();
   };
   const outputsOf = (entry: CacheEntry) => ({
     params: entry.outputParams,

@@ -2,7 +2,8 @@
  * @module pipeline/run-state
  * The run directory: `<home>/pipeline-runs/<runId>/run.json` (each step's status, attempts,
  * timings, cache decision, input and output hashes) and `logs/<step>.log`. run.json is rewritten
- * atomically after every change, so a run killed at any moment can be resumed from it.
+ * atomically (at most every 50 ms, and at the start and end of a run), so a killed run can be
+ * resumed from it.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ export function readRunRecord(runDir: string): RunRecord | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunRecord) : undefined;
 }
 
+const SAVE_INTERVAL_MS = 50;
+
 export class RunState {
   readonly dir: string;
   readonly record: RunRecord;
@@ -89,9 +92,28 @@ export class RunState {
     mkdirSync(join(dir, 'logs'), { recursive: true });
   }
 
+  #lastWrite = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Persists the record, at most once per `SAVE_INTERVAL_MS`: rewriting a large run.json after
+   * every change dominated the cost of trivial steps. The runner flushes each finished step at
+   * once; only intermediate states (running, attempt counts) can lag by that window.
+   */
   save(): void {
+    if (this.#timer) return;
+    const wait = this.#lastWrite + SAVE_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.flush();
+    else this.#timer = setTimeout(() => this.flush(), wait);
+  }
+
+  /** Writes the record now. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.record.updatedAt = new Date().toISOString();
     writeJsonAtomic(join(this.dir, 'run.json'), this.record);
+    this.#lastWrite = Date.now();
   }
 
   logger(step: string): StepLogger {
