@@ -10,6 +10,7 @@ import { registerForecastCommand } from './forecast-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerRunsCommand } from './runs-command.js';
 
 export type CommandRegistration = (program: Command) => void;
 
@@ -20,5 +21,6 @@ export const commandRegistrations: CommandRegistration[] = [
   registerForecastCommand,
   registerBacktestCommand,
   registerModelsCommand,
+  registerRunsCommand,
   registerGenerateCommand,
 ];
