@@ -13,7 +13,7 @@ import {
   forecastArimaState,
   informationCriteria,
 } from './arima.js';
-import { normalQuantile } from './linalg/special-functions.js';
+import { normalQuantile } from './optim/gaussian.js';
 
 const fixtures = new URL('../../src/models/fixtures/', import.meta.url);
 const readJson = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));

@@ -23,7 +23,6 @@ import {
   undoPars,
 } from './arima-kalman.js';
 import { minimiseBfgs, OptimiserError } from './arima-optim.js';
-import { normalQuantile } from './linalg/special-functions.js';
 import {
   type FittedModel,
   type Forecast,
@@ -34,6 +33,7 @@ import {
   type LocalModel,
   withDefaults,
 } from './model.js';
+import { normalQuantile } from './optim/gaussian.js';
 
 /** Model orders and deterministic terms. */
 export interface ArimaSpec {

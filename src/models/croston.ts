@@ -13,7 +13,6 @@
  * forecast is flat). Integer quantiles suit replenishment; calibrated intervals come from backtests.
  */
 
-import { normalQuantile } from './linalg/special-functions.js';
 import {
   type FittedModel,
   type Forecast,
@@ -24,6 +23,7 @@ import {
   type LocalModel,
   withDefaults,
 } from './model.js';
+import { normalQuantile } from './optim/gaussian.js';
 
 /** In-sample cost minimised by the `optimise` option (tsintermittent's `cost`). */
 export type IntermittentCost = 'mse' | 'mae' | 'mar' | 'msr';
