@@ -1,0 +1,121 @@
+/**
+ * @module cli/commands/train-command
+ * `shelfcast train --config FILE`: one command from the data in the database to a registered model
+ * version, promoted when it beats the champion. Prints each step's status and cache decision, the
+ * model chosen per segment against seasonal naive, and the registration.
+ */
+import type { Command } from 'commander';
+import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
+import { CliError, ExitCode } from '../cli-error.js';
+import { formatTable, printJson } from '../output.js';
+
+interface TrainOptions {
+  config: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+interface Choice {
+  segment: string;
+  model: string;
+  score: number;
+  seasonalNaive: number;
+  series: string[];
+}
+
+interface Registration {
+  model: string;
+  version: number;
+  outcome: string;
+  promoted: boolean;
+  reason: string;
+  trackingRunId: string;
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('Run the standard demand-forecasting pipeline for a config file and register the model')
+    .requiredOption(
+      '--config <file>',
+      'pipeline config (YAML or JSON), e.g. examples/pipelines/demand-forecast.yaml',
+    )
+    .option('--force', 'rerun every step, ignoring cached results')
+    .option('--json', 'print one JSON object')
+    .action(async (options: TrainOptions) => {
+      const summary = await trainFromConfig(options.config, { force: options.force ?? false });
+      const selection = (summary.outputs.train?.selection ?? []) as unknown as Choice[];
+      const registration = summary.outputs.register?.registration as unknown as Registration | undefined;
+      if (options.json) {
+        printJson({
+          runId: summary.runId,
+          status: summary.status,
+          configHash: summary.configHash,
+          steps: summary.steps,
+          selection: selection.map(({ segment, model, score, seasonalNaive, series }) => ({
+            segment,
+            model,
+            series: series.length,
+            metric: summary.config.metric,
+            score,
+            seasonalNaive,
+          })),
+          evaluation: summary.outputs.evaluate?.evaluation ?? null,
+          registration: registration ?? null,
+          forecastRows: summary.outputs['batch-forecast']?.rows ?? null,
+        });
+      } else {
+        process.stdout.write(formatTrain(summary, selection, registration));
+      }
+      if (summary.status === 'failed') {
+        const failed = summary.steps.find((s) => s.status === 'failed');
+        throw new CliError(
+          `the pipeline failed at ${failed?.name ?? '?'}: ${failed?.error ?? 'see the run log'}`,
+          ExitCode.failure,
+        );
+      }
+    });
+}
+
+const num = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+
+function formatTrain(s: TrainSummary, selection: Choice[], registration: Registration | undefined): string {
+  const out = [
+    '',
+    `shelfcast train — ${s.config.name}, run ${s.runId} (${s.status})`,
+    '',
+    formatTable(
+      ['step', 'status', 'cache', 'reason'],
+      s.steps.map((st) => [
+        st.name,
+        st.status,
+        st.cacheHit === null ? '' : st.cacheHit ? 'hit' : 'miss',
+        st.error ?? st.reason ?? '',
+      ]),
+    ),
+  ];
+  if (selection.length > 0) {
+    out.push(
+      '',
+      `Best model per segment (backtest ${s.config.metric}, lower is better):`,
+      formatTable(
+        ['segment', 'series', 'model', s.config.metric, 'seasonal naive', 'ratio'],
+        selection.map((c) => [
+          c.segment,
+          c.series.length,
+          c.model,
+          num(c.score),
+          num(c.seasonalNaive),
+          num(c.score / c.seasonalNaive),
+        ]),
+      ),
+    );
+  }
+  if (registration) {
+    out.push(
+      '',
+      `Registered ${registration.model} v${registration.version}: ${registration.promoted ? 'promoted to champion' : registration.outcome} (${registration.reason})`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

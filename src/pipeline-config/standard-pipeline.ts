@@ -1,0 +1,539 @@
+/**
+ * @module pipeline-config/standard-pipeline
+ * The standard demand-forecasting pipeline, built with the pipeline SDK and driven by a
+ * {@link PipelineConfig}: snapshot → validate → prepare → partition → train → evaluate → register →
+ * batch-forecast. Steps pass artifacts by path; only `snapshot` (reading sales) and `register`
+ * (writing the tracking run and the registry version) open the database, each on its own.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openDatabase } from '../db/open-database.js';
+import type { BacktestSeries } from '../evaluation/backtest.js';
+import { classifyDemand } from '../models/intermittency.js';
+import { modelCatalog, SEASONAL_NAIVE } from '../models/model-catalog.js';
+import { definePipeline, fromParam, fromStep } from '../pipeline/pipeline-definition.js';
+import { StepError } from '../pipeline/pipeline-error.js';
+import { readSnapshot, writeSnapshot } from '../pipeline/snapshot.js';
+import { artifact, defineStep, type JsonValue, param } from '../pipeline/step.js';
+import { registerModelVersion } from '../registry/model-registry.js';
+import { proposePromotion } from '../registry/promotion.js';
+import { endRun, logMetrics, logParams, startRun } from '../tracking/run-store.js';
+import { backtestScore, selectPerSegment, type TuningMetric } from '../tuning/model-tuning.js';
+import { type PipelineConfig, parsePipelineConfig, toSearchSpaceConfig } from './pipeline-config.js';
+
+/** The metric the tuner minimises for a config's selection metric (WRMSSE ranks like RMSSE per series). */
+export function tuningMetric(config: PipelineConfig): TuningMetric {
+  return config.metric === 'mase' ? 'mase' : 'rmsse';
+}
+
+interface PreparedSeries {
+  id: string;
+  store: string;
+  product: string;
+  category: string;
+  start: string;
+  y: number[];
+}
+
+interface SegmentChoice {
+  segment: string;
+  series: string[];
+  model: string;
+  params: Record<string, string | number | boolean>;
+  score: number;
+  seasonalNaive: number;
+  candidates: { model: string; score: number; trials: number }[];
+}
+
+const DAY_MS = 86_400_000;
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS);
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const configOf = (value: JsonValue) => parsePipelineConfig(value);
+
+const snapshot = defineStep({
+  name: 'snapshot',
+  version: '1',
+  description: "Queries the config's sales window into a Parquet snapshot named by its content hash.",
+  inputs: { config: param('json'), dataFingerprint: param('string') },
+  outputs: { sales: artifact('file', { format: 'parquet' }), hash: param('string') },
+  async run({ config: raw }, { outputs, workDir, log }) {
+    const config = configOf(raw);
+    const db = await openDatabase();
+    try {
+      const [bounds] = await db.query<{ first: string | null; last: string | null }>(
+        'SELECT min(sale_date)::text AS first, max(sale_date)::text AS last FROM sales',
+      );
+      const to = config.data.to ?? bounds?.last;
+      if (!to)
+        throw StepError.nonRetryable(
+          'the database holds no sales; ingest sales (or run `shelfcast demo`) first',
+          'NO_SALES',
+        );
+      const from =
+        config.data.from ?? (config.data.days ? addDays(to, 1 - config.data.days) : (bounds?.first ?? to));
+      const rows = await db.query<{
+        store: string;
+        product: string;
+        category: string;
+        day: string;
+        units: number;
+      }>(
+        `SELECT st.store_code AS store, p.sku AS product, p.category, s.sale_date::text AS day, s.units::float8 AS units
+           FROM sales s JOIN stores st ON st.store_id = s.store_id JOIN products p ON p.product_id = s.product_id
+          WHERE s.sale_date BETWEEN $1::date AND $2::date
+          ORDER BY st.store_code, p.sku, s.sale_date`,
+        [from, to],
+      );
+      const stores = config.data.stores ? new Set(config.data.stores) : undefined;
+      const categories = config.data.categories ? new Set(config.data.categories) : undefined;
+      const kept = rows
+        .filter((r) => (!stores || stores.has(r.store)) && (!categories || categories.has(r.category)))
+        .map((r) => ({ ...r, units: Number(r.units) }));
+      const info = writeSnapshot(
+        workDir,
+        {
+          store: kept.map((r) => r.store),
+          product: kept.map((r) => r.product),
+          category: kept.map((r) => r.category),
+          day: kept.map((r) => r.day),
+          units: kept.map((r) => r.units),
+        },
+        { types: { store: 'STRING', product: 'STRING', category: 'STRING', day: 'STRING', units: 'DOUBLE' } },
+      );
+      writeFileSync(outputs.sales, readFileSync(info.path));
+      log.info(`${info.rows} rows from ${from} to ${to}, snapshot ${info.hash}`);
+      return { hash: info.hash };
+    } finally {
+      await db.close();
+    }
+  },
+});
+
+const validate = defineStep({
+  name: 'validate',
+  version: '1',
+  description: 'Basic checks on the snapshot: rows, date range, share of missing store-product-days.',
+  inputs: { sales: artifact('file', { format: 'parquet' }) },
+  outputs: { report: param('json') },
+  async run({ sales }) {
+    const rows = await readSnapshot(sales);
+    if (rows.length === 0)
+      throw StepError.nonRetryable(
+        "the sales snapshot has no rows; widen the config's data window or its store/category filters",
+        'EMPTY_SNAPSHOT',
+      );
+    let first = String(rows[0]?.day);
+    let last = first;
+    const pairs = new Set<string>();
+    for (const r of rows) {
+      const day = String(r.day);
+      if (day < first) first = day;
+      if (day > last) last = day;
+      pairs.add(`${r.store}/${r.product}`);
+    }
+    const days = daysBetween(first, last) + 1;
+    const missingDayShare = 1 - rows.length / (days * pairs.size);
+    return {
+      report: { rows: rows.length, series: pairs.size, from: first, to: last, days, missingDayShare },
+    };
+  },
+});
+
+const prepare = defineStep({
+  name: 'prepare',
+  version: '1',
+  description: 'One daily series per store × product, days without a sale filled with zero.',
+  // `checked` orders prepare after validate: no series are built from a snapshot that failed its checks.
+  inputs: { sales: artifact('file', { format: 'parquet' }), checked: param('json') },
+  outputs: { series: artifact('file', { format: 'json' }) },
+  async run({ sales }, { outputs }) {
+    const rows = await readSnapshot(sales);
+    let last = '';
+    const byPair = new Map<
+      string,
+      { store: string; product: string; category: string; days: Map<string, number> }
+    >();
+    for (const r of rows) {
+      const day = String(r.day);
+      if (day > last) last = day;
+      const id = `${r.store}/${r.product}`;
+      let entry = byPair.get(id);
+      if (!entry) {
+        entry = {
+          store: String(r.store),
+          product: String(r.product),
+          category: String(r.category),
+          days: new Map(),
+        };
+        byPair.set(id, entry);
+      }
+      entry.days.set(day, (entry.days.get(day) ?? 0) + Number(r.units));
+    }
+    const series: PreparedSeries[] = [];
+    for (const [id, e] of byPair) {
+      // A series starts at its first sale: days before a product was stocked are unknown, not zero demand.
+      const start = [...e.days.keys()].sort()[0] as string;
+      const length = daysBetween(start, last) + 1;
+      const y = Array.from({ length }, (_, i) => e.days.get(addDays(start, i)) ?? 0);
+      series.push({ id, store: e.store, product: e.product, category: e.category, start, y });
+    }
+    writeFileSync(outputs.series, JSON.stringify(series));
+    return undefined;
+  },
+});
+
+const partition = defineStep({
+  name: 'partition',
+  version: '1',
+  description: "Groups the series into segments by the config's partitionBy.",
+  inputs: { series: artifact('file', { format: 'json' }), config: param('json') },
+  outputs: { segments: param('json') },
+  run({ series, config: raw }) {
+    const config = configOf(raw);
+    const segments: Record<string, string[]> = {};
+    for (const s of readJson<PreparedSeries[]>(series)) {
+      const key =
+        config.partitionBy === 'category'
+          ? s.category
+          : config.partitionBy === 'store'
+            ? s.store
+            : config.partitionBy === 'demand_class'
+              ? classifyDemand(s.y).demandClass
+              : 'all';
+      (segments[key] ??= []).push(s.id);
+    }
+    return { segments };
+  },
+});
+
+function segmentSeries(all: PreparedSeries[], ids: readonly string[]): BacktestSeries[] {
+  const byId = new Map(all.map((s) => [s.id, s]));
+  return ids.map((id) => {
+    const s = byId.get(id) as PreparedSeries;
+    return { id, y: Float64Array.from(s.y), start: s.start };
+  });
+}
+
+const train = defineStep({
+  name: 'train',
+  version: '1',
+  description:
+    'Tunes every configured algorithm per segment and keeps the best (seasonal naive always beside).',
+  inputs: { series: artifact('file', { format: 'json' }), segments: param('json'), config: param('json') },
+  outputs: { selection: param('json') },
+  async run({ series, segments: rawSegments, config: raw }, { log }) {
+    const config = configOf(raw);
+    const all = readJson<PreparedSeries[]>(series);
+    const choices: SegmentChoice[] = [];
+    for (const [segment, ids] of Object.entries(rawSegments as Record<string, string[]>)) {
+      const panel = segmentSeries(all, ids);
+      const candidates: {
+        model: string;
+        score: number;
+        trials: number;
+        params?: Record<string, string | number | boolean>;
+      }[] = [];
+      let seasonalNaive = Number.NaN;
+      for (const [model, algorithm] of Object.entries(config.algorithms)) {
+        const [picked] = await selectPerSegment([{ name: segment, series: panel }], {
+          models: [model],
+          spaces: { [model]: toSearchSpaceConfig(algorithm) },
+          maxTrials: algorithm.trials,
+          sampler: algorithm.sampler,
+          seed: 1,
+          horizon: config.horizon,
+          folds: config.backtest.folds,
+          ...(config.backtest.step ? { step: config.backtest.step } : {}),
+          seasonLength: config.seasonLength,
+          freq: 'D',
+          metric: tuningMetric(config),
+        });
+        const best = picked?.candidates[0];
+        seasonalNaive = picked?.seasonalNaive ?? seasonalNaive;
+        candidates.push({
+          model,
+          score: best?.score ?? Number.NaN,
+          trials: best?.trials ?? 0,
+          ...(best?.params ? { params: best.params } : {}),
+        });
+      }
+      candidates.push({ model: SEASONAL_NAIVE, score: seasonalNaive, trials: 1, params: {} });
+      candidates.sort(
+        (a, b) =>
+          (Number.isFinite(a.score) ? a.score : Infinity) - (Number.isFinite(b.score) ? b.score : Infinity),
+      );
+      const best = candidates[0] as (typeof candidates)[number];
+      log.info(`${segment}: ${best.model} ${best.score} (seasonal naive ${seasonalNaive})`);
+      choices.push({
+        segment,
+        series: ids,
+        model: best.model,
+        params: best.params ?? {},
+        score: best.score,
+        seasonalNaive,
+        candidates: candidates.map(({ model, score, trials }) => ({ model, score, trials })),
+      });
+    }
+    return { selection: JSON.parse(JSON.stringify(choices)) as JsonValue };
+  },
+});
+
+interface Evaluation {
+  metric: TuningMetric;
+  /** Series-weighted over segments. */
+  overall: { chosen: number; seasonalNaive: number };
+  segments: {
+    segment: string;
+    model: string;
+    series: number;
+    folds: number[];
+    seasonalNaiveFolds: number[];
+    chosen: number;
+    seasonalNaive: number;
+  }[];
+}
+
+const evaluate = defineStep({
+  name: 'evaluate',
+  version: '1',
+  description: "Backtests each segment's chosen model against seasonal naive, fold by fold.",
+  inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
+  outputs: { evaluation: param('json') },
+  async run({ series, selection, config: raw }) {
+    const config = configOf(raw);
+    const all = readJson<PreparedSeries[]>(series);
+    const options = {
+      horizon: config.horizon,
+      folds: config.backtest.folds,
+      ...(config.backtest.step ? { step: config.backtest.step } : {}),
+      seasonLength: config.seasonLength,
+      freq: 'D' as const,
+      metric: tuningMetric(config),
+    };
+    const segments: Evaluation['segments'] = [];
+    for (const choice of selection as unknown as SegmentChoice[]) {
+      const panel = segmentSeries(all, choice.series);
+      const folds: number[] = [];
+      const naiveFolds: number[] = [];
+      // onFold reports running means; the fold's own value is recovered from consecutive means.
+      const perFold = (out: number[]) => (k: number, mean: number) =>
+        out.push(mean * (k + 1) - out.reduce((a, b) => a + b, 0));
+      const chosen = await backtestScore(panel, choice.model, choice.params, options, perFold(folds));
+      const seasonalNaive = await backtestScore(panel, SEASONAL_NAIVE, {}, options, perFold(naiveFolds));
+      segments.push({
+        segment: choice.segment,
+        model: choice.model,
+        series: panel.length,
+        folds,
+        seasonalNaiveFolds: naiveFolds,
+        chosen,
+        seasonalNaive,
+      });
+    }
+    const total = segments.reduce((a, s) => a + s.series, 0);
+    const weighted = (f: (s: Evaluation['segments'][number]) => number) =>
+      segments.reduce((a, s) => a + f(s) * s.series, 0) / total;
+    const evaluation: Evaluation = {
+      metric: options.metric,
+      overall: { chosen: weighted((s) => s.chosen), seasonalNaive: weighted((s) => s.seasonalNaive) },
+      segments,
+    };
+    return { evaluation: JSON.parse(JSON.stringify(evaluation)) as JsonValue };
+  },
+});
+
+const register = defineStep({
+  name: 'register',
+  version: '1',
+  description: 'Tracks the run, registers a model version with its lineage and proposes its promotion.',
+  inputs: {
+    config: param('json'),
+    configHash: param('string'),
+    snapshotHash: param('string'),
+    selection: param('json'),
+    evaluation: param('json'),
+  },
+  outputs: { registration: param('json') },
+  async run({ config: raw, configHash, snapshotHash, selection, evaluation: rawEvaluation }, ctx) {
+    const config = configOf(raw);
+    const evaluation = rawEvaluation as unknown as Evaluation;
+    const db = await openDatabase();
+    try {
+      const run = await startRun(db, {
+        experiment: config.name,
+        name: `train ${ctx.runId}`,
+        params: {
+          ...(JSON.parse(JSON.stringify(config)) as Record<string, JsonValue>),
+          configHash,
+          snapshotHash,
+        },
+        tags: { pipeline: 'standard-demand-forecast', pipelineRunId: ctx.runId },
+      });
+      const metric = evaluation.metric;
+      await logMetrics(
+        db,
+        run.runId,
+        [
+          { key: metric, value: evaluation.overall.chosen },
+          { key: `seasonal_naive_${metric}`, value: evaluation.overall.seasonalNaive },
+          ...evaluation.segments.flatMap((s) => [
+            ...s.folds.map((value, fold) => ({ key: `${s.segment}.${metric}`, value, fold })),
+            ...s.seasonalNaiveFolds.map((value, fold) => ({
+              key: `${s.segment}.seasonal_naive_${metric}`,
+              value,
+              fold,
+            })),
+          ]),
+        ].filter((m) => Number.isFinite(m.value)),
+      );
+      await logParams(db, run.runId, { selection });
+      const backtestId = `rolling-h${config.horizon}-f${config.backtest.folds}-s${config.backtest.step ?? config.horizon}-${metric}`;
+      const version = await registerModelVersion(db, {
+        model: config.name,
+        signature: {
+          features: [config.target],
+          frequency: 'D',
+          horizon: config.horizon,
+          quantiles: [...config.quantiles],
+        },
+        metrics: {
+          [metric]: evaluation.overall.chosen,
+          [`seasonal_naive_${metric}`]: evaluation.overall.seasonalNaive,
+        },
+        lineage: { runId: run.runId, backtestId, dataSnapshotHash: snapshotHash, configHash },
+        description: evaluation.segments.map((s) => `${s.segment}: ${s.model}`).join(', '),
+      });
+      const decision = await proposePromotion(
+        db,
+        { model: config.name, version: version.version },
+        { metric, margin: config.promotion.margin },
+      );
+      await endRun(db, run.runId);
+      return {
+        registration: {
+          model: config.name,
+          version: version.version,
+          trackingRunId: run.runId,
+          outcome: decision.outcome,
+          promoted: decision.outcome === 'champion',
+          reason: decision.reason,
+        },
+      };
+    } finally {
+      await db.close();
+    }
+  },
+});
+
+const batchForecast = defineStep({
+  name: 'batch-forecast',
+  version: '1',
+  description: "Forecasts every store × product with its segment's chosen model into a Parquet file.",
+  inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
+  outputs: { forecasts: artifact('file', { format: 'parquet' }), rows: param('integer') },
+  run({ series, selection, config: raw }, { outputs, workDir }) {
+    const config = configOf(raw);
+    const all = new Map(readJson<PreparedSeries[]>(series).map((s) => [s.id, s]));
+    const columns: Record<string, (string | number)[]> = {
+      store: [],
+      product: [],
+      day: [],
+      model: [],
+      mean: [],
+    };
+    const qName = (q: number) => `q${String(Math.round(q * 100)).padStart(2, '0')}`;
+    for (const q of config.quantiles) columns[qName(q)] = [];
+    for (const choice of selection as unknown as SegmentChoice[]) {
+      const model = modelCatalog.local(choice.model);
+      for (const id of choice.series) {
+        const s = all.get(id) as PreparedSeries;
+        const outcome = modelCatalog.fitWithFallback(model, {
+          y: Float64Array.from(s.y),
+          seasonLength: config.seasonLength,
+          freq: 'D',
+          params: choice.params,
+        });
+        const forecast = outcome.used.predict(outcome.fitted, {
+          horizon: config.horizon,
+          quantiles: config.quantiles,
+        });
+        const firstDay = addDays(s.start, s.y.length);
+        for (let h = 0; h < config.horizon; h++) {
+          columns.store?.push(s.store);
+          columns.product?.push(s.product);
+          columns.day?.push(addDays(firstDay, h));
+          columns.model?.push(outcome.used.name);
+          columns.mean?.push(forecast.mean[h] ?? Number.NaN);
+          for (const q of config.quantiles)
+            columns[qName(q)]?.push(forecast.quantiles.get(q)?.[h] ?? Number.NaN);
+        }
+      }
+    }
+    const info = writeSnapshot(workDir, columns);
+    writeFileSync(outputs.forecasts, readFileSync(info.path));
+    return { rows: info.rows };
+  },
+});
+
+/**
+ * The standard pipeline. Parameters: `config` (a validated config as JSON), `configHash`, and
+ * `dataFingerprint` (changes when the sales table changes, so the snapshot is taken again).
+ *
+ * @example
+ * const result = await runPipeline(standardPipeline, {
+ *   home: '.shelfcast',
+ *   params: { config: JSON.parse(JSON.stringify(config)), configHash: configHash(config), dataFingerprint },
+ * });
+ */
+export const standardPipeline = definePipeline({
+  name: 'standard-demand-forecast',
+  params: { config: param('json'), configHash: param('string'), dataFingerprint: param('string') },
+  steps: [
+    {
+      step: snapshot,
+      inputs: { config: fromParam('config'), dataFingerprint: fromParam('dataFingerprint') },
+    },
+    { step: validate, inputs: { sales: fromStep('snapshot', 'sales') } },
+    {
+      step: prepare,
+      inputs: { sales: fromStep('snapshot', 'sales'), checked: fromStep('validate', 'report') },
+    },
+    { step: partition, inputs: { series: fromStep('prepare', 'series'), config: fromParam('config') } },
+    {
+      step: train,
+      inputs: {
+        series: fromStep('prepare', 'series'),
+        segments: fromStep('partition', 'segments'),
+        config: fromParam('config'),
+      },
+    },
+    {
+      step: evaluate,
+      inputs: {
+        series: fromStep('prepare', 'series'),
+        selection: fromStep('train', 'selection'),
+        config: fromParam('config'),
+      },
+    },
+    {
+      step: register,
+      inputs: {
+        config: fromParam('config'),
+        configHash: fromParam('configHash'),
+        snapshotHash: fromStep('snapshot', 'hash'),
+        selection: fromStep('train', 'selection'),
+        evaluation: fromStep('evaluate', 'evaluation'),
+      },
+    },
+    {
+      step: batchForecast,
+      name: 'batch-forecast',
+      inputs: {
+        series: fromStep('prepare', 'series'),
+        selection: fromStep('train', 'selection'),
+        config: fromParam('config'),
+      },
+    },
+  ],
+});
