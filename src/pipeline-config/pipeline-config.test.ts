@@ -123,6 +123,11 @@ test('schema errors name every bad key: enum, type, unknown key, range, dates, q
   assert.ok(byPath.has('promotion.margin'));
 });
 
+test('catalog problems are reported together with schema problems elsewhere in the file', () => {
+  const issues = issuesOf({ name: 'demand', horizon: 0, algorithms: { ets: { space: { model: 'XYZ' } } } });
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['algorithms.ets.space.model', 'horizon']);
+});
+
 test('missing required keys and an empty algorithm list are reported', () => {
   const issues = issuesOf({ algorithms: {} });
   const paths = issues.map((i) => i.path).sort();

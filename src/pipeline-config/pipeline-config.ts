@@ -118,9 +118,13 @@ export function parsePipelineConfig(
   options: ParsePipelineConfigOptions = {},
 ): PipelineConfig {
   const result = configSchema.safeParse(input, { reportInput: true });
-  const issues: PipelineConfigIssue[] = result.success
-    ? checkAlgorithms(result.data, options.catalog ?? modelCatalog)
-    : result.error.issues.map(toIssue);
+  // The catalog checks run on every algorithm entry that is well-formed, even when other keys are
+  // not, so one pass reports every bad key.
+  const catalogIssues = checkAlgorithms(wellFormedAlgorithms(input), options.catalog ?? modelCatalog);
+  const issues: PipelineConfigIssue[] = [
+    ...(result.success ? [] : result.error.issues.map(toIssue)),
+    ...catalogIssues,
+  ];
   if (!result.success || issues.length > 0) {
     const where = options.file ? ` in ${options.file}` : '';
     throw new PipelineConfigError(
@@ -222,13 +226,27 @@ function toIssue(issue: z.core.$ZodIssue): PipelineConfigIssue {
 }
 
 /** Checks algorithm names and search spaces against the catalog: what the schema alone cannot know. */
-function checkAlgorithms(config: PipelineConfig, catalog: ModelCatalog): PipelineConfigIssue[] {
+function wellFormedAlgorithms(input: unknown): Record<string, AlgorithmConfig> {
+  const raw = (input as { algorithms?: unknown } | null)?.algorithms;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: Record<string, AlgorithmConfig> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const parsed = algorithmSchema.safeParse(value);
+    if (parsed.success) out[name] = parsed.data;
+  }
+  return out;
+}
+
+function checkAlgorithms(
+  algorithms: Record<string, AlgorithmConfig>,
+  catalog: ModelCatalog,
+): PipelineConfigIssue[] {
   const issues: PipelineConfigIssue[] = [];
   const local = catalog
     .list()
     .filter((e) => e.kind === 'local')
     .map((e) => e.name);
-  for (const [name, algorithm] of Object.entries(config.algorithms)) {
+  for (const [name, algorithm] of Object.entries(algorithms)) {
     const at = `algorithms.${name}`;
     if (!catalog.has(name) || catalog.get(name).kind !== 'local') {
       issues.push({
