@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""shelfcast external trainer: one global XGBoost model across all series.
+
+Usage: /usr/bin/python3 train.py SPEC_JSON   (shelfcast passes the spec path; also in $SHELFCAST_SPEC)
+
+Reads train.csv (series_id,date,value,...) and spec.json, fits one XGBoost regressor on lag and calendar
+features of every series (each scaled by its own mean so large and small series share one model),
+forecasts recursively, and takes quantiles from the in-sample residual quantiles widened by sqrt(step).
+Writes forecasts.csv and the booster (model.json via Booster.save_model) at the paths in the spec.
+
+Params (spec.params): n_estimators (100), max_depth (4), learning_rate (0.1), seed (0).
+"""
+import csv
+import datetime
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import xgboost as xgb
+
+
+def lags_for(season_length):
+    lags = {1, 2, 3}
+    if season_length > 1:
+        lags.update({season_length, 2 * season_length})
+    return sorted(lags)
+
+
+def calendar(date_str, freq):
+    d = datetime.date.fromisoformat(date_str)
+    return [d.weekday() if freq == "D" else 0, d.month]
+
+
+def feature_row(history, lags, season_length, date_str, freq):
+    n = len(history)
+    row = [history[n - lag] if n - lag >= 0 else math.nan for lag in lags]
+    window = [v for v in history[max(0, n - max(season_length, 7)):] if not math.isnan(v)]
+    row.append(sum(window) / len(window) if window else math.nan)
+    row.extend(calendar(date_str, freq))
+    return row
+
+
+def main():
+    spec_path = sys.argv[1] if len(sys.argv) > 1 else os.environ["SHELFCAST_SPEC"]
+    with open(spec_path) as f:
+        spec = json.load(f)
+    freq = spec["freq"]
+    season = int(spec["season_length"])
+    params = spec.get("params", {})
+    lags = lags_for(season)
+
+    series = {}
+    with open(spec["train_path"], newline="") as f:
+        for row in csv.DictReader(f):
+            v = row["value"]
+            series.setdefault(row["series_id"], ([], []))
+            series[row["series_id"]][0].append(row["date"])
+            series[row["series_id"]][1].append(float(v) if v != "" else math.nan)
+
+    scale = {}
+    X, y = [], []
+    for sid, (dates, values) in series.items():
+        finite = [v for v in values if not math.isnan(v)]
+        scale[sid] = max(sum(finite) / len(finite), 1e-9) if finite else 1.0
+        scaled = [v / scale[sid] for v in values]
+        for t in range(1, len(scaled)):
+            if math.isnan(scaled[t]):
+                continue
+            X.append(feature_row(scaled[:t], lags, season, dates[t], freq))
+            y.append(scaled[t])
+    if not X:
+        sys.exit("no training rows: every series is empty or all-missing")
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    # The native API, not XGBRegressor: the sklearn wrapper needs scikit-learn, which Debian's
+    # python3-xgboost does not pull in.
+    booster = xgb.train(
+        {
+            "objective": "reg:squarederror",
+            "max_depth": int(params.get("max_depth", 4)),
+            "eta": float(params.get("learning_rate", 0.1)),
+            "seed": int(params.get("seed", 0)),
+            "nthread": 1,
+            "tree_method": "hist",
+        },
+        xgb.DMatrix(X, label=y),
+        num_boost_round=int(params.get("n_estimators", 100)),
+    )
+
+    def predict(rows):
+        return booster.predict(xgb.DMatrix(np.asarray(rows, dtype=float)))
+
+    residuals = y - predict(X)
+    levels = spec["quantiles"]
+    resid_q = np.quantile(residuals, levels) if levels else []
+
+    with open(spec["forecasts_path"], "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["series_id", "date", "mean"] + spec["quantile_columns"])
+        for sid, future in spec["future_dates"].items():
+            history = [v / scale[sid] for v in series[sid][1]] if sid in series else []
+            for h, date_str in enumerate(future, start=1):
+                mean = max(float(predict([feature_row(history, lags, season, date_str, freq)])[0]), 0.0)
+                history.append(mean)
+                widen = math.sqrt(h)
+                qs = [max(mean + float(r) * widen, 0.0) * scale[sid] for r in resid_q]
+                out.writerow([sid, date_str, repr(mean * scale[sid])] + [repr(q) for q in qs])
+
+    booster.save_model(spec["model_path"])
+
+
+if __name__ == "__main__":
+    main()
