@@ -2,13 +2,13 @@
  * @module trainers/trainer-contract
  * The file contract between shelfcast and an external trainer (a command in any language, locally a
  * subprocess, later a container image). shelfcast writes a work directory holding `train.csv` (history,
- * one row per series and period) and `spec.json` (what to forecast and where to write it); the trainer
+ * one row per series and period), `future.csv` when there are known-in-advance features, and `spec.json` (what to forecast and where to write it); the trainer
  * writes `forecasts.csv` and a model file at the paths the spec names, and exits 0.
  * CSV keeps R and Python trainers free of extra packages.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frequency, HyperParameters } from '../models/model.js';
+import type { Frequency, HyperParameters, PanelSeries } from '../models/model.js';
 
 /** Version of the work-directory layout; a trainer may refuse a version it does not know. */
 export const TRAINER_CONTRACT_VERSION = 1;
@@ -18,6 +18,7 @@ export const TRAIN_FILE = 'train.csv';
 export const SPEC_FILE = 'spec.json';
 export const FORECASTS_FILE = 'forecasts.csv';
 export const LOG_FILE = 'trainer.log';
+export const FUTURE_FILE = 'future.csv';
 
 /** One series handed to a trainer. */
 export interface TrainerSeries {
@@ -28,6 +29,8 @@ export interface TrainerSeries {
   y: Float64Array | readonly number[];
   /** Numeric features aligned with `y` (same length), written as extra columns of `train.csv`. */
   features?: Record<string, Float64Array | readonly number[]>;
+  /** Known-in-advance feature values for the forecast dates (`horizon` values each), written to `future.csv`. */
+  futureFeatures?: Record<string, Float64Array | readonly number[]>;
 }
 
 /** What shelfcast asks of a trainer. */
@@ -57,8 +60,9 @@ export interface TrainerSpec {
   future_dates: Record<string, string[]>;
   /** Names of the feature columns of `train.csv` after series_id,date,value. */
   feature_columns: string[];
-  /** Absolute paths. */
+  /** Absolute paths; `future_path` is null when no series has future feature values. */
   train_path: string;
+  future_path: string | null;
   forecasts_path: string;
   model_path: string;
 }
@@ -111,6 +115,33 @@ export function futureDates(series: TrainerSeries, freq: Frequency, horizon: num
 }
 
 /**
+ * The trainer view of a global model's panel: history as `y`, each covariate split into its history
+ * part (a feature column) and its next `horizon` values (a future feature). Static attributes that are
+ * numbers become constant feature columns; string attributes are not passed.
+ *
+ * @example
+ * const series = panelToTrainerSeries(panel, 28);
+ */
+export function panelToTrainerSeries(panel: readonly PanelSeries[], horizon: number): TrainerSeries[] {
+  return panel.map((p) => {
+    const n = p.y.length;
+    const features: Record<string, Float64Array> = {};
+    const futureFeatures: Record<string, Float64Array> = {};
+    for (const [name, values] of Object.entries(p.attributes))
+      if (typeof values === 'number') features[name] = new Float64Array(n).fill(values);
+    for (const [name, values] of Object.entries(p.covariates ?? {})) {
+      if (values.length < n + horizon)
+        throw new RangeError(
+          `covariate "${name}" of series "${p.id}" has ${values.length} values; it needs ${n + horizon} (history + horizon)`,
+        );
+      features[name] = values.subarray(0, n);
+      futureFeatures[name] = values.subarray(n, n + horizon);
+    }
+    return { id: p.id, start: p.start, y: p.y, features, futureFeatures };
+  });
+}
+
+/**
  * Writes `train.csv` and `spec.json` into `workDir` (created if missing) and returns the spec.
  *
  * @example
@@ -138,6 +169,19 @@ export function writeTrainingSet(workDir: string, request: TrainingRequest): Tra
       if (!featureNames.includes(name)) featureNames.push(name);
     }
   }
+  const futureNames: string[] = [];
+  for (const s of request.series)
+    for (const [name, values] of Object.entries(s.futureFeatures ?? {})) {
+      if (values.length !== request.horizon)
+        throw new RangeError(
+          `future feature "${name}" of series "${s.id}" has ${values.length} values, horizon is ${request.horizon}`,
+        );
+      if (!featureNames.includes(name))
+        throw new RangeError(
+          `future feature "${name}" of series "${s.id}" has no history; add it to features`,
+        );
+      if (!futureNames.includes(name)) futureNames.push(name);
+    }
   for (const reserved of ['series_id', 'date', 'value'])
     if (featureNames.includes(reserved)) throw new RangeError(`feature name "${reserved}" is reserved`);
 
@@ -155,6 +199,21 @@ export function writeTrainingSet(workDir: string, request: TrainingRequest): Tra
   }
   const trainPath = join(workDir, TRAIN_FILE);
   writeFileSync(trainPath, `${lines.join('\n')}\n`);
+  let futurePath: string | null = null;
+  if (futureNames.length > 0) {
+    const rows = [['series_id', 'date', ...futureNames].map(csvField).join(',')];
+    for (const s of request.series) {
+      const dates = future[s.id] ?? [];
+      for (let h = 0; h < dates.length; h++)
+        rows.push(
+          [csvField(s.id), dates[h], ...futureNames.map((f) => numberField(s.futureFeatures?.[f]?.[h]))].join(
+            ',',
+          ),
+        );
+    }
+    futurePath = join(workDir, FUTURE_FILE);
+    writeFileSync(futurePath, `${rows.join('\n')}\n`);
+  }
 
   const spec: TrainerSpec = {
     contract_version: TRAINER_CONTRACT_VERSION,
@@ -167,6 +226,7 @@ export function writeTrainingSet(workDir: string, request: TrainingRequest): Tra
     future_dates: future,
     feature_columns: featureNames,
     train_path: trainPath,
+    future_path: futurePath,
     forecasts_path: join(workDir, FORECASTS_FILE),
     model_path: join(workDir, request.modelFile ?? 'model.bin'),
   };
