@@ -296,11 +296,11 @@ interface Evaluation {
 
 const evaluate = defineStep({
   name: 'evaluate',
-  version: '1',
+  version: '2',
   description: "Backtests each segment's chosen model against seasonal naive, fold by fold.",
   inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
   outputs: { evaluation: param('json') },
-  async run({ series, selection, config: raw }) {
+  async run({ series, selection, config: raw }, { log }) {
     const config = configOf(raw);
     const all = readJson<PreparedSeries[]>(series);
     const options = {
@@ -319,8 +319,14 @@ const evaluate = defineStep({
       // onFold reports running means; the fold's own value is recovered from consecutive means.
       const perFold = (out: number[]) => (k: number, mean: number) =>
         out.push(mean * (k + 1) - out.reduce((a, b) => a + b, 0));
-      const chosen = await backtestScore(panel, choice.model, choice.params, options, perFold(folds));
-      const seasonalNaive = await backtestScore(panel, SEASONAL_NAIVE, {}, options, perFold(naiveFolds));
+      // A segment whose series are all too short for the backtest scores NaN and is left out of the overall.
+      const score = (model: string, params: Record<string, string | number | boolean>, out: number[]) =>
+        backtestScore(panel, model, params, options, perFold(out)).catch((error: unknown) => {
+          log.warn(`${choice.segment}: ${model} could not be backtested (${(error as Error).message})`);
+          return Number.NaN;
+        });
+      const chosen = await score(choice.model, choice.params, folds);
+      const seasonalNaive = await score(SEASONAL_NAIVE, {}, naiveFolds);
       segments.push({
         segment: choice.segment,
         model: choice.model,
@@ -331,9 +337,15 @@ const evaluate = defineStep({
         seasonalNaive,
       });
     }
-    const total = segments.reduce((a, s) => a + s.series, 0);
+    const scored = segments.filter((s) => Number.isFinite(s.chosen) && Number.isFinite(s.seasonalNaive));
+    if (scored.length === 0)
+      throw StepError.nonRetryable(
+        'no segment could be backtested: the series are shorter than folds × step + horizon; lower backtest.folds or horizon, or widen data',
+        'BACKTEST_TOO_SHORT',
+      );
+    const total = scored.reduce((a, s) => a + s.series, 0);
     const weighted = (f: (s: Evaluation['segments'][number]) => number) =>
-      segments.reduce((a, s) => a + f(s) * s.series, 0) / total;
+      scored.reduce((a, s) => a + f(s) * s.series, 0) / total;
     const evaluation: Evaluation = {
       metric: options.metric,
       overall: { chosen: weighted((s) => s.chosen), seasonalNaive: weighted((s) => s.seasonalNaive) },
