@@ -97,17 +97,28 @@ def main():
     levels = spec["quantiles"]
     resid_q = np.quantile(residuals, levels) if levels else []
 
+    # Recursive forecast, one booster call per step for all series at once (one call per series and
+    # step would dominate the run time on large panels).
+    future = spec["future_dates"]
+    ids = list(future)
+    histories = {sid: [v / scale.get(sid, 1.0) for v in series.get(sid, ([], []))[1]] for sid in ids}
+    means = {sid: [] for sid in ids}
+    for h in range(int(spec["horizon"])):
+        rows = [feature_row(histories[sid], lags, season, future[sid][h], freq) for sid in ids]
+        for sid, value in zip(ids, predict(rows)):
+            mean = max(float(value), 0.0)
+            histories[sid].append(mean)
+            means[sid].append(mean)
+
     with open(spec["forecasts_path"], "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(["series_id", "date", "mean"] + spec["quantile_columns"])
-        for sid, future in spec["future_dates"].items():
-            history = [v / scale[sid] for v in series[sid][1]] if sid in series else []
-            for h, date_str in enumerate(future, start=1):
-                mean = max(float(predict([feature_row(history, lags, season, date_str, freq)])[0]), 0.0)
-                history.append(mean)
+        for sid in ids:
+            s = scale.get(sid, 1.0)
+            for h, (date_str, mean) in enumerate(zip(future[sid], means[sid]), start=1):
                 widen = math.sqrt(h)
-                qs = [max(mean + float(r) * widen, 0.0) * scale[sid] for r in resid_q]
-                out.writerow([sid, date_str, repr(mean * scale[sid])] + [repr(q) for q in qs])
+                qs = [max(mean + float(r) * widen, 0.0) * s for r in resid_q]
+                out.writerow([sid, date_str, repr(mean * s)] + [repr(q) for q in qs])
 
     booster.save_model(spec["model_path"])
 
