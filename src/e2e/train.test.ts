@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
+import { readSnapshot } from '../pipeline/snapshot.js';
 import { runCli } from './run-cli.js';
 
 const b = testBackend();
@@ -22,6 +23,7 @@ interface TrainJson {
   evaluation: { metric: string; overall: { chosen: number; seasonalNaive: number } } | null;
   registration: { model: string; version: number; outcome: string; promoted: boolean } | null;
   forecastRows: number | null;
+  forecastsPath: string | null;
 }
 
 const STEPS = [
@@ -81,6 +83,12 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   }
   assert.ok(a.evaluation && Number.isFinite(a.evaluation.overall.chosen));
   assert.equal(a.forecastRows, series * 7);
+  const forecasts = await readSnapshot(a.forecastsPath ?? '');
+  assert.equal(forecasts.length, series * 7);
+  const firstRow = forecasts[0] as Record<string, unknown>;
+  assert.equal(firstRow.day, '2026-07-01');
+  for (const row of forecasts as { q10: number; q50: number; q90: number }[])
+    assert.ok(row.q10 >= 0 && row.q10 <= row.q50 && row.q50 <= row.q90, JSON.stringify(row));
   assert.deepEqual(
     { model: a.registration?.model, version: a.registration?.version, outcome: a.registration?.outcome },
     { model: 'e2e-demand', version: 1, outcome: 'champion' },

@@ -357,17 +357,18 @@ const evaluate = defineStep({
 
 const register = defineStep({
   name: 'register',
-  version: '1',
+  version: '2',
   description: 'Tracks the run, registers a model version with its lineage and proposes its promotion.',
   inputs: {
     config: param('json'),
     configHash: param('string'),
     snapshotHash: param('string'),
+    report: param('json'),
     selection: param('json'),
     evaluation: param('json'),
   },
   outputs: { registration: param('json') },
-  async run({ config: raw, configHash, snapshotHash, selection, evaluation: rawEvaluation }, ctx) {
+  async run({ config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation }, ctx) {
     const config = configOf(raw);
     const evaluation = rawEvaluation as unknown as Evaluation;
     const db = await openDatabase();
@@ -389,6 +390,13 @@ const register = defineStep({
         [
           { key: metric, value: evaluation.overall.chosen },
           { key: `seasonal_naive_${metric}`, value: evaluation.overall.seasonalNaive },
+          // Per step: what validate saw, and every candidate's tuned score from train.
+          ...Object.entries(report as Record<string, JsonValue>)
+            .filter((e): e is [string, number] => typeof e[1] === 'number')
+            .map(([key, value]) => ({ key: `validate.${key}`, value })),
+          ...(selection as unknown as SegmentChoice[]).flatMap((c) =>
+            c.candidates.map((m) => ({ key: `train.${c.segment}.${m.model}.${metric}`, value: m.score })),
+          ),
           ...evaluation.segments.flatMap((s) => [
             ...s.folds.map((value, fold) => ({ key: `${s.segment}.${metric}`, value, fold })),
             ...s.seasonalNaiveFolds.map((value, fold) => ({
@@ -534,6 +542,7 @@ export const standardPipeline = definePipeline({
         config: fromParam('config'),
         configHash: fromParam('configHash'),
         snapshotHash: fromStep('snapshot', 'hash'),
+        report: fromStep('validate', 'report'),
         selection: fromStep('train', 'selection'),
         evaluation: fromStep('evaluate', 'evaluation'),
       },

@@ -34,6 +34,8 @@ export interface TrainSummary {
   steps: TrainStepSummary[];
   /** Output parameters of each finished step (selection, evaluation, registration, …). */
   outputs: Record<string, Record<string, JsonValue>>;
+  /** Where the batch forecasts (Parquet) are, when that step finished. */
+  forecastsPath: string | null;
 }
 
 /**
@@ -59,7 +61,16 @@ export async function trainFromConfig(file: string, options: TrainOptions = {}):
   const outputs: TrainSummary['outputs'] = {};
   for (const [name, record] of Object.entries(result.steps))
     if (record.outputs) outputs[name] = record.outputs.params;
-  return { runId: result.runId, status: result.status, config, configHash: hash, steps, outputs };
+  const forecastsPath = result.steps['batch-forecast']?.outputs?.artifacts.forecasts?.path ?? null;
+  return {
+    runId: result.runId,
+    status: result.status,
+    config,
+    configHash: hash,
+    steps,
+    outputs,
+    forecastsPath,
+  };
 }
 
 function summarise(name: string, record: StepRecord | undefined): TrainStepSummary {

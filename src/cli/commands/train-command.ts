@@ -63,6 +63,7 @@ export function registerTrainCommand(program: Command): void {
           evaluation: summary.outputs.evaluate?.evaluation ?? null,
           registration: registration ?? null,
           forecastRows: summary.outputs['batch-forecast']?.rows ?? null,
+          forecastsPath: summary.forecastsPath,
         });
       } else {
         process.stdout.write(formatTrain(summary, selection, registration));
@@ -116,6 +117,10 @@ function formatTrain(s: TrainSummary, selection: Choice[], registration: Registr
       '',
       `Registered ${registration.model} v${registration.version}: ${registration.promoted ? 'promoted to champion' : registration.outcome} (${registration.reason})`,
     );
+  }
+  if (s.forecastsPath) {
+    const rows = s.outputs['batch-forecast']?.rows;
+    out.push(`Forecasts: ${s.forecastsPath}${typeof rows === 'number' ? ` (${rows} rows)` : ''}`);
   }
   return `${out.join('\n')}\n`;
 }
