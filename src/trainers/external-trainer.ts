@@ -266,8 +266,10 @@ function runProcess(
         child.kill('SIGKILL');
       }
     }, opts.timeoutMs);
+    let failed = false;
     child.on('error', (err) => {
       clearTimeout(timer);
+      failed = true;
       log.end();
       reject(
         new ExternalTrainerError(
@@ -279,6 +281,8 @@ function runProcess(
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
+      // A command that never started also emits 'close'; 'error' has already rejected.
+      if (failed) return;
       log.end(() =>
         resolve({ exitCode, signal, timedOut, stderrTail: tailLines(stderr, STDERR_TAIL_LINES) }),
       );

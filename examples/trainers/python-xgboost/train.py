@@ -3,9 +3,10 @@
 
 Usage: /usr/bin/python3 train.py SPEC_JSON   (shelfcast passes the spec path; also in $SHELFCAST_SPEC)
 
-Reads train.csv (series_id,date,value,...) and spec.json, fits one XGBoost regressor on lag and calendar
-features of every series (each scaled by its own mean so large and small series share one model),
-forecasts recursively, and takes quantiles from the in-sample residual quantiles widened by sqrt(step).
+Reads train.csv (series_id,date,value,...) and spec.json and fits one XGBoost regressor that predicts
+the next one-step change of a series from lag differences, a rolling mean and calendar features; each
+series is scaled by its recent mean absolute one-step change so large and small series share one model.
+Forecasts recursively; quantiles come from the in-sample residual quantiles widened by sqrt(step).
 Writes forecasts.csv and the booster (model.json via Booster.save_model) at the paths in the spec.
 
 Params (spec.params): n_estimators (100), max_depth (4), learning_rate (0.1), seed (0).
@@ -34,10 +35,13 @@ def calendar(date_str, freq):
 
 
 def feature_row(history, lags, season_length, date_str, freq):
+    # Every level feature is taken relative to the last value, so the model sees shapes, not levels,
+    # and predicts the next change (see the target in main).
     n = len(history)
-    row = [history[n - lag] if n - lag >= 0 else math.nan for lag in lags]
+    last = history[n - 1] if n else math.nan
+    row = [last - history[n - lag] if n - lag >= 0 else math.nan for lag in lags if lag > 1]
     window = [v for v in history[max(0, n - max(season_length, 7)):] if not math.isnan(v)]
-    row.append(sum(window) / len(window) if window else math.nan)
+    row.append(last - sum(window) / len(window) if window else math.nan)
     row.extend(calendar(date_str, freq))
     return row
 
@@ -62,14 +66,19 @@ def main():
     scale = {}
     X, y = [], []
     for sid, (dates, values) in series.items():
-        finite = [v for v in values if not math.isnan(v)]
-        scale[sid] = max(sum(finite) / len(finite), 1e-9) if finite else 1.0
+        # Scale by the mean absolute one-step change over the last two seasons (the MASE scale): the
+        # target is that change, so every series' targets are of order 1 and none dominates the loss.
+        recent = values[-max(2 * season, 26):]
+        steps = [abs(b - a) for a, b in zip(recent, recent[1:]) if not (math.isnan(a) or math.isnan(b))]
+        scale[sid] = max(sum(steps) / len(steps), 1e-9) if steps and sum(steps) > 0 else 1.0
         scaled = [v / scale[sid] for v in values]
         for t in range(1, len(scaled)):
-            if math.isnan(scaled[t]):
+            # The target is the change from the previous period: trees then default to a naive
+            # forecast instead of snapping smooth series to the nearest level seen in training.
+            if math.isnan(scaled[t]) or math.isnan(scaled[t - 1]):
                 continue
             X.append(feature_row(scaled[:t], lags, season, dates[t], freq))
-            y.append(scaled[t])
+            y.append(scaled[t] - scaled[t - 1])
     if not X:
         sys.exit("no training rows: every series is empty or all-missing")
 
@@ -106,7 +115,8 @@ def main():
     for h in range(int(spec["horizon"])):
         rows = [feature_row(histories[sid], lags, season, future[sid][h], freq) for sid in ids]
         for sid, value in zip(ids, predict(rows)):
-            mean = max(float(value), 0.0)
+            last = next((v for v in reversed(histories[sid]) if not math.isnan(v)), 0.0)
+            mean = max(last + float(value), 0.0)
             histories[sid].append(mean)
             means[sid].append(mean)
 
