@@ -102,6 +102,25 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
   for await (const batch of readCsvBatches(path, options)) yield* batch;
 }
 
+/**
+ * Parses CSV already in memory (a small output file, a test's expectation) with the same parser as
+ * {@link readCsvBatches}: quoting, CRLF, line numbers.
+ *
+ * @example
+ * parseCsvText('a,b\n"x,1",2\n'); // [{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['x,1', '2'] }]
+ */
+export function parseCsvText(
+  text: string,
+  file = 'input.csv',
+  delimiter: ',' | ';' | '\t' = ',',
+): CsvRecord[] {
+  const parser = new CsvChunkParser(file, Number.POSITIVE_INFINITY);
+  parser.delimiter = delimiter;
+  const out: CsvRecord[] = [];
+  parser.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 1, true, out);
+  return out;
+}
+
 /** Picks the delimiter that occurs most on the first line (outside quotes). */
 export function detectDelimiter(text: string): ',' | ';' | '\t' {
   const end = text.indexOf('\n');

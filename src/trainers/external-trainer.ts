@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CsvRecord, parseCsvText } from '../io/csv-reader.js';
+import type { InputFileError } from '../io/io-error.js';
 import type { Forecast } from '../models/model.js';
 import {
   LOG_FILE,
@@ -81,29 +83,6 @@ function tailLines(text: string, n: number): string {
   return lines.slice(-n).join('\n');
 }
 
-/** Splits one CSV line into fields (RFC 4180 quoting, no embedded line breaks). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
 /**
  * Parses and validates `forecasts.csv` text against the spec. Strict: every series and every future
  * date exactly once, a finite `mean` and one finite value per requested quantile level, quantiles
@@ -127,11 +106,15 @@ export function parseForecasts(
       },
     });
   };
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0)
+  let records: CsvRecord[];
+  try {
+    records = parseCsvText(text, file);
+  } catch (error) {
+    throw malformed((error as Error).message, (error as InputFileError).line);
+  }
+  if (records.length === 0)
     throw malformed('the file is empty; write a header series_id,date,mean,q... and rows');
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
+  const header = (records[0]?.fields ?? []).map((h) => h.trim());
   const indexOf = (name: string): number => header.indexOf(name);
   const required = ['series_id', 'date', 'mean', ...spec.quantile_columns];
   for (const name of required)
@@ -157,9 +140,9 @@ export function parseForecasts(
   }
 
   let clipped = 0;
-  for (let l = 1; l < lines.length; l++) {
-    const lineNo = l + 1;
-    const fields = splitCsvLine(lines[l] ?? '');
+  for (let r = 1; r < records.length; r++) {
+    const lineNo = records[r]!.line;
+    const fields = records[r]!.fields;
     if (fields.length !== header.length)
       throw malformed(`expected ${header.length} fields, found ${fields.length}`, lineNo);
     const id = fields[iId] ?? '';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseCsvText } from '../../io/csv-reader.js';
 import { tempDir } from '../../io/testing/temp-dir.js';
 import { type ForecastCommandOptions, forecastCommand } from './forecast-command.js';
 
@@ -19,29 +20,7 @@ function writePanel(): string {
   return path;
 }
 
-/** Minimal RFC 4180 line splitter for checking the output. */
-function splitLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field);
-  return fields;
-}
-const parse = (csv: string) => csv.trim().split('\n').map(splitLine);
+const parse = (csv: string) => parseCsvText(csv).map((r) => r.fields);
 
 describe('shelfcast forecast', () => {
   const input = writePanel();
