@@ -27,6 +27,7 @@ export function storageSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): St
  * const db = await openDatabase(); // embedded under ./.shelfcast unless DATABASE_URL is set
  */
 export async function openDatabase(settings: StorageSettings = storageSettingsFromEnv()): Promise<Database> {
+  if (shared) return borrowed(shared);
   const db = settings.databaseUrl
     ? await PostgresDatabase.open(settings.databaseUrl)
     : await PGliteDatabase.open({ dataDir: join(settings.home, 'pgdata') });
@@ -37,4 +38,37 @@ export async function openDatabase(settings: StorageSettings = storageSettingsFr
     throw error;
   }
   return db;
+}
+
+let shared: Database | undefined;
+
+/**
+ * Makes every later {@link openDatabase} in this process return `db` (whose `close` then does
+ * nothing) until the returned function is called. A long-lived process (the server, a worker) opens
+ * the embedded database once: PGlite admits one process, and code that opens its own handle, such as
+ * a pipeline step, must borrow that one instead.
+ *
+ * @example
+ * const release = shareDatabase(db);
+ * try { await trainFromConfig(file); } finally { release(); }
+ */
+export function shareDatabase(db: Database): () => void {
+  const previous = shared;
+  shared = db;
+  return () => {
+    shared = previous;
+  };
+}
+
+function borrowed(db: Database): Database {
+  return {
+    backend: db.backend,
+    location: db.location,
+    query: (sql, params) => db.query(sql, params),
+    run: (sql, params) => db.run(sql, params),
+    exec: (sql) => db.exec(sql),
+    copyIn: (table, columns, text) => db.copyIn(table, columns, text),
+    transaction: (work) => db.transaction(work),
+    close: async () => {},
+  };
 }
