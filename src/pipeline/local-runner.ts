@@ -28,7 +28,21 @@ export interface RunOptions {
   readonly concurrency?: number;
   /** Ignore the cache: `true` for every step, or the names of the steps to rerun. */
   readonly force?: boolean | readonly string[];
+  /** Sees each step start, report progress and finish (for progress bars and job status). */
+  readonly onEvent?: (event: RunEvent) => void;
 }
+
+/** What {@link RunOptions.onEvent} is told while a pipeline runs. */
+export type RunEvent =
+  | { type: 'step-started'; step: string }
+  | { type: 'step-progress'; step: string; done: number; total: number; message?: string }
+  | {
+      type: 'step-finished';
+      step: string;
+      status: StepRecord['status'];
+      cacheHit: boolean;
+      durationMs: number;
+    };
 
 export interface PipelineRunResult {
   readonly runId: string;
@@ -259,6 +273,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
         paramValues,
         externals,
         forced: forced(node.name),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       }).finally(() => running.delete(node.name));
       running.set(node.name, task);
     }
@@ -287,6 +302,7 @@ interface ExecuteContext {
   readonly paramValues: Record<string, JsonValue>;
   readonly externals: Map<string, string>;
   readonly forced: boolean;
+  readonly onEvent?: (event: RunEvent) => void;
 }
 
 async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<void> {
@@ -329,12 +345,20 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
   rec.inputs = inputs;
   const key = sha256(stableJson({ step: node.name, version: step.version, params, inputs }));
 
+  ctx.onEvent?.({ type: 'step-started', step: node.name });
   const finish = (status: StepRecord['status']) => {
     rec.status = status;
     rec.finishedAt = new Date().toISOString();
     rec.durationMs = Date.now() - started;
     // A finished step is written at once: resume relies on it.
     state.flush();
+    ctx.onEvent?.({
+      type: 'step-finished',
+      step: node.name,
+      status,
+      cacheHit: status === 'cached',
+      durationMs: rec.durationMs,
+    });
   };
   const outputsOf = (entry: CacheEntry) => ({
     params: entry.outputParams,
@@ -384,6 +408,14 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
         outputs,
         workDir: scratch,
         log,
+        progress: (done, total, message) =>
+          ctx.onEvent?.({
+            type: 'step-progress',
+            step: node.name,
+            done,
+            total,
+            ...(message === undefined ? {} : { message }),
+          }),
       };
       const returned = (await step.run(values as never, stepContext)) as Record<string, unknown> | undefined;
       const entry = collectOutputs(node, returned ?? {}, outputs, {

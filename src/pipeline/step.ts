@@ -87,6 +87,8 @@ export interface StepContext<O extends Ports = Ports> {
   readonly workDir: string;
   /** Lines go to the step's log file in the run directory. */
   readonly log: StepLogger;
+  /** Reports how far a long step is (e.g. trials done of total); shown as a progress bar. */
+  readonly progress?: (done: number, total: number, message?: string) => void;
 }
 
 export interface StepDefinition<I extends Ports = Ports, O extends Ports = Ports> {
