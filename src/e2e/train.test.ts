@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
+import { parseModelBundle } from '../models/model-bundle.js';
 import { readSnapshot } from '../pipeline/snapshot.js';
 import { runCli } from './run-cli.js';
 
@@ -33,6 +34,7 @@ const STEPS = [
   'partition',
   'train',
   'evaluate',
+  'fit',
   'register',
   'batch-forecast',
 ];
@@ -103,6 +105,14 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   const models = await runCli(['models', 'show', 'e2e-demand', '--json'], env);
   assert.equal(models.code, 0, models.stderr);
   assert.match(models.stdout, /champion/);
+  // The version's artifact is the model bundle serving loads: one fitted state per series.
+  const shown = await runCli(['models', 'show', 'e2e-demand@1', '--json'], env);
+  assert.equal(shown.code, 0, shown.stderr);
+  const version = JSON.parse(shown.stdout) as { artifact: { sha256: string; uri: string } | null };
+  assert.ok(version.artifact, shown.stdout);
+  const bundle = parseModelBundle(readFileSync(version.artifact.uri));
+  assert.equal(bundle.series.length, series);
+  assert.equal(bundle.horizon, 7);
 
   const forced = await runCli(['train', '--config', config, '--force', '--json'], env, 300_000);
   assert.equal(forced.code, 0, forced.stderr);

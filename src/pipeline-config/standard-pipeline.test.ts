@@ -30,10 +30,20 @@ const sales = [
   { store: 'S2', product: 'P1', category: 'dairy', day: '2026-06-05', units: 4 },
 ];
 
-test('the standard pipeline runs its eight steps in order', () => {
+test('the standard pipeline runs its nine steps in order', () => {
   assert.deepEqual(
     standardPipeline.nodes.map((n) => n.name),
-    ['snapshot', 'validate', 'prepare', 'partition', 'train', 'evaluate', 'register', 'batch-forecast'],
+    [
+      'snapshot',
+      'validate',
+      'prepare',
+      'partition',
+      'train',
+      'evaluate',
+      'fit',
+      'register',
+      'batch-forecast',
+    ],
   );
 });
 

@@ -1,14 +1,22 @@
 /**
  * @module pipeline-config/standard-pipeline
  * The standard demand-forecasting pipeline, built with the pipeline SDK and driven by a
- * {@link PipelineConfig}: snapshot → validate → prepare → partition → train → evaluate → register →
+ * {@link PipelineConfig}: snapshot → validate → prepare → partition → train → evaluate → fit → register →
  * batch-forecast. Steps pass artifacts by path; only `snapshot` (reading sales) and `register`
  * (writing the tracking run and the registry version) open the database, each on its own.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { openDatabase } from '../db/open-database.js';
 import type { BacktestSeries } from '../evaluation/backtest.js';
 import { classifyDemand } from '../models/intermittency.js';
+import {
+  type BundleSeries,
+  fitBundleSeries,
+  MODEL_BUNDLE_FORMAT,
+  type ModelBundle,
+  predictBundleSeries,
+} from '../models/model-bundle.js';
 import { modelCatalog, SEASONAL_NAIVE } from '../models/model-catalog.js';
 import { definePipeline, fromParam, fromStep } from '../pipeline/pipeline-definition.js';
 import { StepError } from '../pipeline/pipeline-error.js';
@@ -16,7 +24,8 @@ import { readSnapshot, writeSnapshot } from '../pipeline/snapshot.js';
 import { artifact, defineStep, type JsonValue, param } from '../pipeline/step.js';
 import { registerModelVersion } from '../registry/model-registry.js';
 import { proposePromotion } from '../registry/promotion.js';
-import { endRun, logMetrics, logParams, startRun } from '../tracking/run-store.js';
+import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
+import { endRun, logArtifact, logMetrics, logParams, startRun } from '../tracking/run-store.js';
 import { backtestScore, selectPerSegment, type TuningMetric } from '../tuning/model-tuning.js';
 import { type PipelineConfig, parsePipelineConfig, toSearchSpaceConfig } from './pipeline-config.js';
 
@@ -215,6 +224,9 @@ function segmentSeries(all: PreparedSeries[], ids: readonly string[]): BacktestS
   });
 }
 
+/** Series in a segment from which trials' backtests run on worker threads (below, start-up costs more). */
+const WORKER_THRESHOLD = 64;
+
 const train = defineStep({
   name: 'train',
   version: '1',
@@ -222,11 +234,16 @@ const train = defineStep({
     'Tunes every configured algorithm per segment and keeps the best (seasonal naive always beside).',
   inputs: { series: artifact('file', { format: 'json' }), segments: param('json'), config: param('json') },
   outputs: { selection: param('json') },
-  async run({ series, segments: rawSegments, config: raw }, { log }) {
+  async run({ series, segments: rawSegments, config: raw }, { log, progress }) {
     const config = configOf(raw);
     const all = readJson<PreparedSeries[]>(series);
     const choices: SegmentChoice[] = [];
-    for (const [segment, ids] of Object.entries(rawSegments as Record<string, string[]>)) {
+    const segmentEntries = Object.entries(rawSegments as Record<string, string[]>);
+    // Budgeted trials; a model without searched parameters runs one, so the bar may finish early.
+    const budget =
+      segmentEntries.length * Object.values(config.algorithms).reduce((a, alg) => a + alg.trials, 0);
+    let trialsDone = 0;
+    for (const [segment, ids] of segmentEntries) {
       const panel = segmentSeries(all, ids);
       const candidates: {
         model: string;
@@ -248,6 +265,16 @@ const train = defineStep({
           seasonLength: config.seasonLength,
           freq: 'D',
           metric: tuningMetric(config),
+          // Large segments spread each trial's backtest over worker threads.
+          workers: panel.length >= WORKER_THRESHOLD ? availableParallelism() : 1,
+          onTrial: (trial) => {
+            trialsDone++;
+            progress?.(
+              Math.min(trialsDone, budget),
+              budget,
+              `${segment} · ${model} trial ${trial.number + 1}${trial.state === 'complete' ? '' : ` (${trial.state})`}`,
+            );
+          },
         });
         const best = picked?.candidates[0];
         seasonalNaive = picked?.seasonalNaive ?? seasonalNaive;
@@ -355,9 +382,52 @@ const evaluate = defineStep({
   },
 });
 
+const fit = defineStep({
+  name: 'fit',
+  version: '1',
+  description:
+    "Fits every series' segment model on its whole history into a model bundle, the artifact a registered version serves from.",
+  inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
+  outputs: { bundle: artifact('file', { format: 'json' }), fallbacks: param('integer') },
+  run({ series, selection, config: raw }, { outputs, log }) {
+    const config = configOf(raw);
+    const all = new Map(readJson<PreparedSeries[]>(series).map((s) => [s.id, s]));
+    const fitted: BundleSeries[] = [];
+    let fallbacks = 0;
+    for (const choice of selection as unknown as SegmentChoice[]) {
+      for (const id of choice.series) {
+        const s = all.get(id) as PreparedSeries;
+        const entry = fitBundleSeries(modelCatalog, {
+          store: s.store,
+          product: s.product,
+          segment: choice.segment,
+          lastDay: addDays(s.start, s.y.length - 1),
+          model: choice.model,
+          params: choice.params,
+          y: Float64Array.from(s.y),
+          seasonLength: config.seasonLength,
+        });
+        if (entry.note) fallbacks++;
+        fitted.push(entry);
+      }
+    }
+    const bundle: ModelBundle = {
+      format: MODEL_BUNDLE_FORMAT,
+      freq: 'D',
+      seasonLength: config.seasonLength,
+      horizon: config.horizon,
+      quantiles: [...config.quantiles],
+      series: fitted,
+    };
+    writeFileSync(outputs.bundle, JSON.stringify(bundle));
+    if (fallbacks > 0) log.info(`${fallbacks} series too short for their segment model used a simpler one`);
+    return { fallbacks };
+  },
+});
+
 const register = defineStep({
   name: 'register',
-  version: '2',
+  version: '3',
   description: 'Tracks the run, registers a model version with its lineage and proposes its promotion.',
   inputs: {
     config: param('json'),
@@ -366,9 +436,13 @@ const register = defineStep({
     report: param('json'),
     selection: param('json'),
     evaluation: param('json'),
+    bundle: artifact('file', { format: 'json' }),
   },
   outputs: { registration: param('json') },
-  async run({ config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation }, ctx) {
+  async run(
+    { config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation, bundle },
+    ctx,
+  ) {
     const config = configOf(raw);
     const evaluation = rawEvaluation as unknown as Evaluation;
     const db = await openDatabase();
@@ -408,6 +482,16 @@ const register = defineStep({
         ].filter((m) => Number.isFinite(m.value)),
       );
       await logParams(db, run.runId, { selection });
+      // The bundle is stored by content: a version's artifact is exactly what serving loads.
+      const stored = await logArtifact(
+        db,
+        FilesystemArtifactStore.fromEnv(),
+        run.runId,
+        'model/bundle.json',
+        {
+          file: bundle,
+        },
+      );
       const backtestId = `rolling-h${config.horizon}-f${config.backtest.folds}-s${config.backtest.step ?? config.horizon}-${metric}`;
       const version = await registerModelVersion(db, {
         model: config.name,
@@ -422,6 +506,7 @@ const register = defineStep({
           [`seasonal_naive_${metric}`]: evaluation.overall.seasonalNaive,
         },
         lineage: { runId: run.runId, backtestId, dataSnapshotHash: snapshotHash, configHash },
+        artifact: { sha256: stored.sha256, uri: FilesystemArtifactStore.fromEnv().uri(stored.sha256) },
         description: evaluation.segments.map((s) => `${s.segment}: ${s.model}`).join(', '),
       });
       const decision = await proposePromotion(
@@ -448,13 +533,13 @@ const register = defineStep({
 
 const batchForecast = defineStep({
   name: 'batch-forecast',
-  version: '1',
-  description: "Forecasts every store × product with its segment's chosen model into a Parquet file.",
-  inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
+  version: '2',
+  description: 'Forecasts every store × product from the model bundle into a Parquet file.',
+  inputs: { bundle: artifact('file', { format: 'json' }), config: param('json') },
   outputs: { forecasts: artifact('file', { format: 'parquet' }), rows: param('integer') },
-  run({ series, selection, config: raw }, { outputs, workDir }) {
+  run({ bundle: bundlePath, config: raw }, { outputs, workDir }) {
     const config = configOf(raw);
-    const all = new Map(readJson<PreparedSeries[]>(series).map((s) => [s.id, s]));
+    const bundle = readJson<ModelBundle>(bundlePath);
     const columns: Record<string, (string | number)[]> = {
       store: [],
       product: [],
@@ -464,30 +549,20 @@ const batchForecast = defineStep({
     };
     const qName = (q: number) => `q${String(Math.round(q * 100)).padStart(2, '0')}`;
     for (const q of config.quantiles) columns[qName(q)] = [];
-    for (const choice of selection as unknown as SegmentChoice[]) {
-      const model = modelCatalog.local(choice.model);
-      for (const id of choice.series) {
-        const s = all.get(id) as PreparedSeries;
-        const outcome = modelCatalog.fitWithFallback(model, {
-          y: Float64Array.from(s.y),
-          seasonLength: config.seasonLength,
-          freq: 'D',
-          params: choice.params,
-        });
-        const forecast = outcome.used.predict(outcome.fitted, {
-          horizon: config.horizon,
-          quantiles: config.quantiles,
-        });
-        const firstDay = addDays(s.start, s.y.length);
-        for (let h = 0; h < config.horizon; h++) {
-          columns.store?.push(s.store);
-          columns.product?.push(s.product);
-          columns.day?.push(addDays(firstDay, h));
-          columns.model?.push(outcome.used.name);
-          columns.mean?.push(forecast.mean[h] ?? Number.NaN);
-          for (const q of config.quantiles)
-            columns[qName(q)]?.push(forecast.quantiles.get(q)?.[h] ?? Number.NaN);
-        }
+    for (const s of bundle.series) {
+      const forecast = predictBundleSeries(
+        s,
+        { horizon: config.horizon, quantiles: config.quantiles },
+        modelCatalog,
+      );
+      for (let h = 0; h < config.horizon; h++) {
+        columns.store?.push(s.store);
+        columns.product?.push(s.product);
+        columns.day?.push(forecast.dates[h] as string);
+        columns.model?.push(forecast.algorithm);
+        columns.mean?.push(forecast.mean[h] ?? Number.NaN);
+        for (const q of config.quantiles)
+          columns[qName(q)]?.push(forecast.quantiles.get(q)?.[h] ?? Number.NaN);
       }
     }
     const info = writeSnapshot(workDir, columns);
@@ -537,6 +612,14 @@ export const standardPipeline = definePipeline({
       },
     },
     {
+      step: fit,
+      inputs: {
+        series: fromStep('prepare', 'series'),
+        selection: fromStep('train', 'selection'),
+        config: fromParam('config'),
+      },
+    },
+    {
       step: register,
       inputs: {
         config: fromParam('config'),
@@ -545,16 +628,13 @@ export const standardPipeline = definePipeline({
         report: fromStep('validate', 'report'),
         selection: fromStep('train', 'selection'),
         evaluation: fromStep('evaluate', 'evaluation'),
+        bundle: fromStep('fit', 'bundle'),
       },
     },
     {
       step: batchForecast,
       name: 'batch-forecast',
-      inputs: {
-        series: fromStep('prepare', 'series'),
-        selection: fromStep('train', 'selection'),
-        config: fromParam('config'),
-      },
+      inputs: { bundle: fromStep('fit', 'bundle'), config: fromParam('config') },
     },
   ],
 });

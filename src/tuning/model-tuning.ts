@@ -17,7 +17,7 @@ import { GridSampler } from './grid-sampler.js';
 import { RandomSampler } from './random-sampler.js';
 import type { Sampler } from './sampler.js';
 import { type SearchSpaceConfig, searchedParameters, searchSpace } from './search-space.js';
-import { runStudy, type StudyResult, type TrialReporter } from './study.js';
+import { runStudy, type StudyResult, type TrialRecord, type TrialReporter } from './study.js';
 import { type SuccessiveHalvingOptions, SuccessiveHalvingPruner } from './successive-halving-pruner.js';
 import { TpeSampler } from './tpe-sampler.js';
 import { TuningError } from './tuning-error.js';
@@ -64,6 +64,8 @@ export interface TuneModelOptions extends BacktestScoreOptions {
   concurrency?: number;
   /** Successive halving over folds (default on with eta 2 when folds ≥ 2); false turns it off. */
   pruning?: boolean | SuccessiveHalvingOptions;
+  /** Sees every finished trial (complete, pruned or failed), e.g. for a progress bar. */
+  onTrial?: (trial: TrialRecord) => void;
 }
 
 export interface ModelTuningResult {
@@ -245,6 +247,7 @@ export async function tuneModel(
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(pruner ? { pruner } : {}),
+      ...(options.onTrial ? { onTrial: options.onTrial } : {}),
     },
   );
   return {
