@@ -4,14 +4,16 @@
  * content-addressed step caching with the reason for every hit or miss, retries with exponential
  * backoff for retryable errors, status and logs per step in a run directory, resume of a killed
  * run by its id, and lineage of every output. Returns a result per step instead of throwing
- * halfway: succeeded, cached, failed, or skipped (an upstream step failed).
+ * halfway: succeeded, cached, failed, or skipped (an upstream step failed). With `only`, a process
+ * runs just some steps of a run whose other steps other processes run (the containers of a compiled
+ * Argo or Kubeflow workflow), sharing run.json with them under a lock file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CacheEntry, ContentStore, sha256, stableJson } from './content-store.js';
+import { type CacheEntry, ContentStore, sha256, stableJson, writeJsonAtomic } from './content-store.js';
 import type { Pipeline, PipelineNode } from './pipeline-definition.js';
 import { PipelineRunError, StepError } from './pipeline-error.js';
 import { type RunRecord, RunState, readRunRecord, runDirectory, type StepRecord } from './run-state.js';
@@ -30,6 +32,18 @@ export interface RunOptions {
   readonly force?: boolean | readonly string[];
   /** Sees each step start, report progress and finish (for progress bars and job status). */
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Run just these steps of the run; every step they read from must have finished in the same run
+   * (by another process, e.g. another container of a compiled workflow). Their results are merged
+   * into run.json under a lock, so steps of one run may execute in several processes at once.
+   */
+  readonly only?: readonly string[];
+  /**
+   * This call is attempt number `attempt` (from 1) made by an outside engine: each step gets one
+   * attempt, and retrying a failure is left to the engine (Argo's `retryStrategy`, Kubeflow's
+   * `retryPolicy`, compiled from the step's retry policy).
+   */
+  readonly attempt?: number;
 }
 
 /** What {@link RunOptions.onEvent} is told while a pipeline runs. */
@@ -185,6 +199,15 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   const force = options.force ?? false;
   const forced = (name: string) => force === true || (Array.isArray(force) && force.includes(name));
+  const only = options.only === undefined ? undefined : new Set(options.only);
+  const owns = (name: string) => only === undefined || only.has(name);
+  const unknown = [...(only ?? [])].filter((name) => !pipeline.node(name));
+  if (unknown.length > 0)
+    throw new PipelineRunError(
+      'RUN_PARAMS_INVALID',
+      `pipeline "${pipeline.name}" has no step ${unknown.map((n) => `"${n}"`).join(', ')} (steps: ${pipeline.nodes.map((n) => n.name).join(', ')})`,
+      runId,
+    );
 
   const {
     values: paramValues,
@@ -207,7 +230,13 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
         `run ${runId} was started with other parameters or input files (${stableJson(previous.params)}); resume it with the same ones or start a new run`,
         runId,
       );
-    if (previous.status === 'running' && previous.pid !== process.pid && processAlive(previous.pid))
+    // Under `only`, other processes working on the run at the same time is the point.
+    if (
+      only === undefined &&
+      previous.status === 'running' &&
+      previous.pid !== process.pid &&
+      processAlive(previous.pid)
+    )
       throw new PipelineRunError(
         'RUN_LOCKED',
         `run ${runId} is still being run by process ${previous.pid}; wait for it or stop it first`,
@@ -227,9 +256,12 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
       steps: {},
     };
   }
-  const state = new RunState(runDir, record);
+  if (only) requireUpstream(pipeline, only, previous, store, runId);
+  const state = only ? new SharedRunState(runDir, record, only) : new RunState(runDir, record);
   for (const node of pipeline.nodes) {
     const old = record.steps[node.name];
+    // Under `only`, the other steps belong to other processes and stay as they are recorded.
+    if (old && !owns(node.name)) continue;
     const keep =
       old &&
       DONE.has(old.status) &&
@@ -253,7 +285,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
   for (;;) {
     for (const node of pipeline.nodes) {
       const rec = record.steps[node.name]!;
-      if (rec.status !== 'pending' || running.has(node.name)) continue;
+      if (rec.status !== 'pending' || running.has(node.name) || !owns(node.name)) continue;
       const upstream = node.dependsOn.map((d) => record.steps[d]!);
       const blocked = upstream.find((u) => u.status === 'failed' || u.status === 'skipped');
       if (blocked) {
@@ -274,6 +306,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
         externals,
         forced: forced(node.name),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.attempt === undefined ? {} : { attempt: options.attempt }),
       }).finally(() => running.delete(node.name));
       running.set(node.name, task);
     }
@@ -281,14 +314,16 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
     await Promise.race(running.values());
   }
 
-  const steps = Object.values(record.steps);
-  record.status = steps.every((s) => DONE.has(s.status)) ? 'succeeded' : 'failed';
+  const steps = Object.values(record.steps).filter((s) => owns(s.name));
+  const status = steps.every((s) => DONE.has(s.status)) ? 'succeeded' : 'failed';
+  record.status = status;
   record.finishedAt = new Date().toISOString();
+  // A shared run's status in run.json is that of all its steps (SharedRunState sets it).
   state.flush();
   return {
     runId,
     runDir,
-    status: record.status,
+    status,
     resumed: previous !== undefined,
     steps: record.steps,
     store,
@@ -303,6 +338,7 @@ interface ExecuteContext {
   readonly externals: Map<string, string>;
   readonly forced: boolean;
   readonly onEvent?: (event: RunEvent) => void;
+  readonly attempt?: number;
 }
 
 async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<void> {
@@ -385,7 +421,7 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
   log.info(reason);
 
   const policy: RetryPolicy = step.retry ?? { maximumAttempts: 1 };
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = ctx.attempt ?? 1; ; attempt++) {
     rec.attempts = attempt;
     state.save();
     log.info(`attempt ${attempt} of ${policy.maximumAttempts} started`);
@@ -452,7 +488,7 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
       log.error(
         `attempt ${attempt} failed${retryable ? '' : ' (not retryable)'}: ${err?.stack ?? String(error)}`,
       );
-      if (retryable && attempt < policy.maximumAttempts) {
+      if (retryable && attempt < policy.maximumAttempts && ctx.attempt === undefined) {
         const wait = backoffMs(policy, attempt);
         log.info(`retrying in ${wait} ms`);
         await sleep(wait);
@@ -527,4 +563,124 @@ function collectOutputs(
     runId: call.runId,
     createdAt: new Date().toISOString(),
   };
+}
+
+/** Refuses to run `only` steps whose upstream steps (outside `only`) have not finished in the run. */
+function requireUpstream(
+  pipeline: Pipeline,
+  only: ReadonlySet<string>,
+  previous: RunRecord | undefined,
+  store: ContentStore,
+  runId: string,
+): void {
+  for (const name of only)
+    for (const dep of pipeline.node(name)!.dependsOn) {
+      if (only.has(dep)) continue;
+      const up = previous?.steps[dep];
+      const version = pipeline.node(dep)!.step.version;
+      const why = !up
+        ? 'it has not started'
+        : !DONE.has(up.status)
+          ? `it is ${up.status}`
+          : up.version !== version
+            ? `it ran version ${up.version}, this pipeline has version ${version}`
+            : Object.values(up.outputs?.artifacts ?? {}).some((a) => !store.hasArtifact(a.hash))
+              ? 'its outputs are no longer in the store'
+              : undefined;
+      if (why)
+        throw new PipelineRunError(
+          'RUN_NOT_FOUND',
+          `step "${name}" of run ${runId} reads from step "${dep}", which has not finished in that run (${why}); run "${dep}" in run ${runId} first`,
+          runId,
+        );
+    }
+}
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 60_000;
+
+/**
+ * Runs `work` holding `<dir>/run.lock`, created exclusively (atomic on local disks and NFS). Holds
+ * last milliseconds, so a lock older than {@link LOCK_STALE_MS} was left by a killed process.
+ */
+function withRunLock<T>(dir: string, work: () => T): T {
+  const file = join(dir, 'run.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(file, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    try {
+      if (Date.now() - statSync(file).mtimeMs > LOCK_STALE_MS) rmSync(file, { force: true });
+    } catch {
+      // Released between the failed create and the stat: try again.
+    }
+    if (Date.now() > deadline)
+      throw new PipelineRunError(
+        'RUN_LOCKED',
+        `${file} stayed locked for ${LOCK_WAIT_MS / 1000} s; delete it if no step of this run is running`,
+      );
+    // A synchronous pause: the whole read-merge-write must stay synchronous.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/**
+ * The run record when the steps of one run execute in several processes (`only`): each write
+ * re-reads run.json under the run's lock and replaces only this process's steps, so two steps
+ * finishing at once in different containers do not overwrite each other. The run's status is
+ * computed from all its steps.
+ */
+class SharedRunState extends RunState {
+  readonly #owned: ReadonlySet<string>;
+  #joined = false;
+
+  constructor(dir: string, record: RunRecord, owned: ReadonlySet<string>) {
+    super(dir, record);
+    this.#owned = owned;
+  }
+
+  // Every change is written at once: a step process makes only a handful.
+  override save(): void {
+    this.flush();
+  }
+
+  override flush(): void {
+    withRunLock(this.dir, () => {
+      const record = this.record;
+      const disk = readRunRecord(this.dir);
+      if (disk && stableJson(disk.params) !== stableJson(record.params))
+        throw new PipelineRunError(
+          'RUN_MISMATCH',
+          `run ${record.runId} was started with other parameters or input files (${stableJson(disk.params)}); give every step of a run the same ones`,
+          record.runId,
+        );
+      for (const [name, step] of Object.entries(disk?.steps ?? {}))
+        if (!this.#owned.has(name)) record.steps[name] = step;
+      record.sessions = (disk?.sessions ?? 0) + (this.#joined ? 0 : 1);
+      this.#joined = true;
+      const all = Object.values(record.steps);
+      const now = new Date().toISOString();
+      record.status = all.some((s) => s.status === 'failed' || s.status === 'skipped')
+        ? 'failed'
+        : all.every((s) => DONE.has(s.status))
+          ? 'succeeded'
+          : 'running';
+      if (record.status === 'running') delete record.finishedAt;
+      else record.finishedAt ??= now;
+      record.updatedAt = now;
+      writeJsonAtomic(join(this.dir, 'run.json'), {
+        ...record,
+        createdAt: disk?.createdAt ?? record.createdAt,
+      });
+    });
+  }
 }
