@@ -11,6 +11,7 @@ import { registerGenerateCommand } from './generate-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerRunsCommand } from './runs-command.js';
+import { registerTokenCommand } from './token-command.js';
 import { registerTrainCommand } from './train-command.js';
 
 export type CommandRegistration = (program: Command) => void;
@@ -25,4 +26,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerRunsCommand,
   registerGenerateCommand,
   registerTrainCommand,
+  registerTokenCommand,
 ];
