@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
 import { runCli } from './run-cli.js';
 
 const b = testBackend();
 
-test(`[${b}] shelfcast demo: every generated file ingests cleanly and the bad batch is quarantined`, async (t) => {
+test(`[${b}] shelfcast demo: every file ingests cleanly, the bad batch is quarantined, the example pipeline trains a champion`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
+  // Pipeline runs, cache and artifacts live under SHELFCAST_HOME on both back ends.
+  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-demo-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const env = { ...storage.env, SHELFCAST_HOME: home };
   const r = await runCli(
     ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
-    storage.env,
+    env,
     300_000,
   );
   assert.equal(r.code, 0, r.stderr);
@@ -24,6 +31,11 @@ test(`[${b}] shelfcast demo: every generated file ingests cleanly and the bad ba
       issues: { code: string }[];
     }[];
     summary: { countries: string[]; tables: Record<string, number> };
+    training: {
+      status: string;
+      steps: { name: string; status: string }[];
+      registration: { model: string; version: number; outcome: string };
+    };
   };
   const bad = out.batches.at(-1)!;
   for (const batch of out.batches.slice(0, -1)) {
@@ -50,11 +62,17 @@ test(`[${b}] shelfcast demo: every generated file ingests cleanly and the bad ba
   }
   assert.ok(out.summary.tables.sales! > 1000);
   assert.ok(out.summary.countries.length >= 6);
+  assert.equal(out.training.status, 'succeeded', JSON.stringify(out.training.steps));
+  assert.deepEqual(
+    { model: out.training.registration.model, version: out.training.registration.version },
+    { model: 'demand-forecast', version: 1 },
+  );
+  assert.equal(out.training.registration.outcome, 'champion');
 
   // Running the demo again changes nothing: the same files are recognised as already applied.
   const again = await runCli(
     ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
-    storage.env,
+    env,
     300_000,
   );
   assert.equal(again.code, 0, again.stderr);
@@ -64,4 +82,10 @@ test(`[${b}] shelfcast demo: every generated file ingests cleanly and the bad ba
     out.batches.map(() => 'duplicate'),
   );
   assert.deepEqual(second.summary.tables, out.summary.tables);
+  // Same data, same config: every pipeline step is a cache hit and nothing new is registered.
+  assert.ok(
+    second.training.steps.every((step) => step.status === 'cached'),
+    JSON.stringify(second.training.steps),
+  );
+  assert.equal(second.training.registration.version, 1);
 });

@@ -59,7 +59,19 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   const env = { ...storage.env, SHELFCAST_HOME: home };
 
   const demo = await runCli(
-    ['demo', '--stores', '2', '--products', '6', '--days', '150', '--end', '2026-06-30', '--json'],
+    [
+      'demo',
+      '--stores',
+      '2',
+      '--products',
+      '6',
+      '--days',
+      '150',
+      '--end',
+      '2026-06-30',
+      '--no-train',
+      '--json',
+    ],
     env,
     300_000,
   );
@@ -100,7 +112,7 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   assert.equal(second.code, 0, second.stderr);
   for (const name of STEPS)
     assert.match(second.stdout, new RegExp(`^${name}\\s+cached\\s+hit\\s+hit: `, 'm'));
-  assert.match(second.stdout, /Registered e2e-demand v1: promoted to champion/);
+  assert.match(second.stdout, /Registered e2e-demand v1 in an earlier run \(cached\): promoted to champion/);
 
   const models = await runCli(['models', 'show', 'e2e-demand', '--json'], env);
   assert.equal(models.code, 0, models.stderr);

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/open-database.js';
-import { runPipeline } from '../pipeline/local-runner.js';
+import { type RunEvent, runPipeline } from '../pipeline/local-runner.js';
 import type { StepRecord } from '../pipeline/run-state.js';
 import type { JsonValue } from '../pipeline/step.js';
 import { configHash, loadPipelineConfig, type PipelineConfig } from './pipeline-config.js';
@@ -16,6 +16,8 @@ export interface TrainOptions {
   force?: boolean;
   /** Root of pipeline runs and the step cache (default `$SHELFCAST_HOME` or `./.shelfcast`). */
   home?: string;
+  /** Sees each step start, report progress (trials) and finish. */
+  onEvent?: (event: RunEvent) => void;
 }
 
 export interface TrainStepSummary {
@@ -46,7 +48,16 @@ export interface TrainSummary {
  * summary.outputs.register?.registration; // { version: 1, promoted: true, … }
  */
 export async function trainFromConfig(file: string, options: TrainOptions = {}): Promise<TrainSummary> {
-  const config = await loadPipelineConfig(file);
+  return train(await loadPipelineConfig(file), options);
+}
+
+/**
+ * Runs the standard pipeline for a validated config (from a file, the API or an earlier run).
+ *
+ * @example
+ * const summary = await train(parsePipelineConfig(json), { onEvent: (e) => console.log(e) });
+ */
+export async function train(config: PipelineConfig, options: TrainOptions = {}): Promise<TrainSummary> {
   const hash = configHash(config);
   const dataFingerprint = await salesFingerprint();
   const home = options.home ?? resolve(process.env.SHELFCAST_HOME || '.shelfcast');
@@ -54,6 +65,7 @@ export async function trainFromConfig(file: string, options: TrainOptions = {}):
     home,
     params: { config: JSON.parse(JSON.stringify(config)) as JsonValue, configHash: hash, dataFingerprint },
     force: options.force ?? false,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     // One step at a time: the embedded database admits one open connection per process.
     concurrency: 1,
   });

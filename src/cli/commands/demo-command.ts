@@ -4,15 +4,26 @@
  * every file through validation (including a deliberately bad batch), and prints what is stored.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { storageSettingsFromEnv } from '../../db/open-database.js';
 import { DEMO_DEFAULTS, generateDemoData } from '../../demo/index.js';
 import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
+import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
+import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
 import { type DataSummary, summarizeData } from '../../validation/data-summary.js';
+import { CliError, ExitCode } from '../cli-error.js';
 import { formatTable, ProgressBar, printJson } from '../output.js';
 import { positiveInt } from '../parse-options.js';
+import { pipelineProgress } from '../pipeline-progress.js';
 import { withDatabase } from '../with-database.js';
 import { ingestResultJson } from './ingest-command.js';
+import { report as reportTrain } from './train-command.js';
+
+/** The commented standard config shipped in examples/, which the demo trains with. */
+export const DEMO_PIPELINE_CONFIG = fileURLToPath(
+  new URL('../../../examples/pipelines/demand-forecast.yaml', import.meta.url),
+);
 
 interface DemoOptions {
   stores: number;
@@ -22,6 +33,9 @@ interface DemoOptions {
   end?: string;
   out?: string;
   json?: boolean;
+  /** commander's --no-train */
+  train: boolean;
+  config?: string;
 }
 
 /** Demo files in dependency order: every entity only refers to entities loaded before it. */
@@ -50,18 +64,49 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'random seed', positiveInt('--seed'), DEMO_DEFAULTS.seed)
     .option('--end <date>', 'last day of history, YYYY-MM-DD (default: yesterday, UTC)')
     .option('--out <dir>', 'where to write the generated files (default: $SHELFCAST_HOME/demo-data)')
+    .option('--config <file>', 'pipeline config to train with', DEMO_PIPELINE_CONFIG)
+    .option('--no-train', 'stop after ingestion (no training run)')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: DemoOptions) => {
+      const started = Date.now();
       const result = await runDemo(options);
+      if (!options.json) process.stdout.write(`${formatDemo(result)}\n`);
+      let training: TrainSummary | undefined;
+      if (options.train) {
+        if (!options.json)
+          process.stderr.write(`\n4/4 training with ${options.config ?? DEMO_PIPELINE_CONFIG}\n`);
+        training = await trainFromConfig(options.config ?? DEMO_PIPELINE_CONFIG, {
+          onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
+        });
+      }
       if (options.json) {
         printJson({
           storage: result.storage,
           dataDir: result.dataDir,
           batches: result.batches.map(ingestResultJson),
           summary: result.summary,
-          durationMs: result.durationMs,
+          training: training
+            ? {
+                runId: training.runId,
+                status: training.status,
+                steps: training.steps,
+                evaluation: training.outputs.evaluate?.evaluation ?? null,
+                registration: training.outputs.register?.registration ?? null,
+                forecastsPath: training.forecastsPath,
+              }
+            : null,
+          durationMs: Date.now() - started,
         });
-      } else process.stdout.write(`${formatDemo(result)}\n`);
+        const failed = training?.steps.find((st) => st.status === 'failed');
+        if (failed)
+          throw new CliError(
+            `training failed at ${failed.name}: ${failed.error ?? 'see the run log'}`,
+            ExitCode.failure,
+          );
+      } else if (training) {
+        reportTrain(training, false);
+        process.stdout.write(`\nDemo done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      }
     });
 }
 
@@ -80,7 +125,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = (text: string) => {
     if (!options.json) process.stderr.write(`${text}\n`);
   };
-  say(`1/3 generating the demo chain into ${dataDir}`);
+  say(`1/${options.train ? 4 : 3} generating the demo chain into ${dataDir}`);
   let bar: ProgressBar | undefined;
   await generateDemoData(
     {
@@ -101,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   return withDatabase(async (db) => {
     say(
-      `2/3 ingesting and validating into ${db.backend === 'pglite' ? `the embedded database (${db.location})` : `PostgreSQL (${db.location})`}`,
+      `2/${options.train ? 4 : 3} ingesting and validating into ${db.backend === 'pglite' ? `the embedded database (${db.location})` : `PostgreSQL (${db.location})`}`,
     );
     const batches: IngestResult[] = [];
     for (const [entity, file] of DEMO_INGEST_ORDER) {
@@ -113,7 +158,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       progress.done('rows');
       batches.push(result);
     }
-    say('3/3 summarising the stored data');
+    say(`3/${options.train ? 4 : 3} summarising the stored data`);
     const summary = await summarizeData(db);
     return {
       storage: `${db.backend} ${db.location}`,

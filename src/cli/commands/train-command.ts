@@ -5,9 +5,12 @@
  * model chosen per segment against seasonal naive, and the registration.
  */
 import type { Command } from 'commander';
+import { retrain } from '../../pipeline-config/retrain.js';
+import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
 import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { formatTable, printJson } from '../output.js';
+import { pipelineProgress } from '../pipeline-progress.js';
 
 interface TrainOptions {
   config: string;
@@ -43,39 +46,74 @@ export function registerTrainCommand(program: Command): void {
     .option('--force', 'rerun every step, ignoring cached results')
     .option('--json', 'print one JSON object')
     .action(async (options: TrainOptions) => {
-      const summary = await trainFromConfig(options.config, { force: options.force ?? false });
-      const selection = (summary.outputs.train?.selection ?? []) as unknown as Choice[];
-      const registration = summary.outputs.register?.registration as unknown as Registration | undefined;
-      if (options.json) {
-        printJson({
-          runId: summary.runId,
-          status: summary.status,
-          configHash: summary.configHash,
-          steps: summary.steps,
-          selection: selection.map(({ segment, model, score, seasonalNaive, series }) => ({
-            segment,
-            model,
-            series: series.length,
-            metric: summary.config.metric,
-            score,
-            seasonalNaive,
-          })),
-          evaluation: summary.outputs.evaluate?.evaluation ?? null,
-          registration: registration ?? null,
-          forecastRows: summary.outputs['batch-forecast']?.rows ?? null,
-          forecastsPath: summary.forecastsPath,
-        });
-      } else {
-        process.stdout.write(formatTrain(summary, selection, registration));
-      }
-      if (summary.status === 'failed') {
-        const failed = summary.steps.find((s) => s.status === 'failed');
-        throw new CliError(
-          `the pipeline failed at ${failed?.name ?? '?'}: ${failed?.error ?? 'see the run log'}`,
-          ExitCode.failure,
-        );
-      }
+      const summary = await trainFromConfig(options.config, {
+        force: options.force ?? false,
+        onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
+      });
+      report(summary, options.json ?? false);
     });
+  program
+    .command('retrain')
+    .description(
+      'Retrain on the data in the database now: search, evaluate, promote if better, batch forecasts (config of the latest version unless --config)',
+    )
+    .option('--config <file>', 'pipeline config (default: the config of the latest registered version)')
+    .option('--model <name>', 'which registered model to retrain when several exist')
+    .option('--force', 'rerun every step, ignoring cached results')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { config?: string; model?: string; force?: boolean; json?: boolean }) => {
+      const summary = await retrain({
+        ...(options.config ? { configFile: options.config } : {}),
+        ...(options.model ? { model: options.model } : {}),
+        force: options.force ?? false,
+        onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
+      });
+      if (!options.json)
+        process.stdout.write(
+          `\nConfig: ${summary.configSource}. ${summary.newData ? 'New data since the latest version.' : 'No new data since the latest version: every step is answered from the cache and no version is registered.'}\n`,
+        );
+      report(summary, options.json ?? false, {
+        configSource: summary.configSource,
+        newData: summary.newData,
+        previousSnapshotHash: summary.previousSnapshotHash,
+      });
+    });
+}
+
+/** Prints a train summary (table or JSON) and fails the command when the pipeline failed. */
+export function report(summary: TrainSummary, json: boolean, extra: Record<string, unknown> = {}): void {
+  const selection = (summary.outputs.train?.selection ?? []) as unknown as Choice[];
+  const registration = summary.outputs.register?.registration as unknown as Registration | undefined;
+  if (json) {
+    printJson({
+      ...extra,
+      runId: summary.runId,
+      status: summary.status,
+      configHash: summary.configHash,
+      steps: summary.steps,
+      selection: selection.map(({ segment, model, score, seasonalNaive, series }) => ({
+        segment,
+        model,
+        series: series.length,
+        metric: summary.config.metric,
+        score,
+        seasonalNaive,
+      })),
+      evaluation: summary.outputs.evaluate?.evaluation ?? null,
+      registration: registration ?? null,
+      forecastRows: summary.outputs['batch-forecast']?.rows ?? null,
+      forecastsPath: summary.forecastsPath,
+    });
+  } else {
+    process.stdout.write(formatTrain(summary, selection, registration));
+  }
+  if (summary.status === 'failed') {
+    const failed = summary.steps.find((s) => s.status === 'failed');
+    throw new CliError(
+      `the pipeline failed at ${failed?.name ?? '?'}: ${failed?.error ?? 'see the run log'}`,
+      ExitCode.failure,
+    );
+  }
 }
 
 const num = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
@@ -113,9 +151,10 @@ function formatTrain(s: TrainSummary, selection: Choice[], registration: Registr
     );
   }
   if (registration) {
+    const cached = s.steps.find((st) => st.name === 'register')?.cacheHit === true;
     out.push(
       '',
-      `Registered ${registration.model} v${registration.version}: ${registration.promoted ? 'promoted to champion' : registration.outcome} (${registration.reason})`,
+      `Registered ${registration.model} v${registration.version}${cached ? ' in an earlier run (cached)' : ''}: ${registration.promoted ? 'promoted to champion' : registration.outcome} (${registration.reason})`,
     );
   }
   if (s.forecastsPath) {
