@@ -13,6 +13,7 @@ import { registerModelsCommand } from './models-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerTrainCommand } from './train-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 export type CommandRegistration = (program: Command) => void;
 
@@ -27,4 +28,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerGenerateCommand,
   registerTrainCommand,
   registerTokenCommand,
+  registerWorkerCommand,
 ];

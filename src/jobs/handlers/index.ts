@@ -1,0 +1,12 @@
+/**
+ * @module jobs/handlers
+ * Every job type and its handler: add a job type by adding its file and one line here.
+ */
+import type { JobHandler } from '../job-handler.js';
+import { ingestJob } from './ingest-job.js';
+import { trainJob } from './train-job.js';
+
+export const jobHandlers: Record<string, JobHandler> = {
+  ingest: ingestJob,
+  train: trainJob,
+};
