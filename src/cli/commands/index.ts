@@ -10,10 +10,10 @@ import { registerForecastCommand } from './forecast-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerPipelineCommand } from './pipeline-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerTrainCommand } from './train-command.js';
-import { registerWorkerCommand } from './worker-command.js';
 
 export type CommandRegistration = (program: Command) => void;
 
@@ -28,5 +28,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerGenerateCommand,
   registerTrainCommand,
   registerTokenCommand,
-  registerWorkerCommand,
+  registerPipelineCommand,
 ];
