@@ -39,6 +39,12 @@ export interface PromotionPolicy {
   /** Default false: lower is better (MASE, WAPE, pinball loss). */
   higherIsBetter?: boolean;
   actor?: string;
+  /**
+   * The champion's metric measured again on the candidate's backtest (same folds, same data
+   * snapshot), for when their registered metrics come from different data. Used only when
+   * `version` is still the champion.
+   */
+  championRescore?: { version: number; value: number };
 }
 
 export interface PromotionDecision {
@@ -178,11 +184,17 @@ export async function proposePromotion(
       return { ...base, outcome: 'champion', championValue: null, improvement: null, reason };
     }
     const champion = await requireModelVersion(tx, { model: ref.model, version: championVersion });
-    const championValue = champion.metrics[policy.metric] ?? null;
+    const rescore =
+      policy.championRescore?.version === championVersion && Number.isFinite(policy.championRescore.value)
+        ? policy.championRescore.value
+        : null;
+    const championValue = rescore ?? champion.metrics[policy.metric] ?? null;
     const notComparable =
       championValue === null
         ? `champion v${championVersion} has no ${policy.metric}`
-        : incomparable(candidate, champion);
+        : rescore !== null
+          ? null
+          : incomparable(candidate, champion);
     if (notComparable !== null || championValue === null) {
       const reason = `policy: not compared with champion v${championVersion}: ${notComparable}`;
       await moveAlias(tx, modelId, 'challenger', candidate.version, {
@@ -194,8 +206,14 @@ export async function proposePromotion(
       return { ...base, outcome: 'challenger', championValue, improvement: null, reason };
     }
     const improvement = relativeImprovement(candidateValue, championValue, policy.higherIsBetter ?? false);
-    const fullDetails = { ...details, championValue, improvement, championVersion };
-    const summary = `${policy.metric} ${candidateValue} vs champion v${championVersion} ${championValue}: ${formatPct(improvement)} better, margin ${formatPct(policy.margin)}`;
+    const fullDetails = {
+      ...details,
+      championValue,
+      improvement,
+      championVersion,
+      championRescored: rescore !== null,
+    };
+    const summary = `${policy.metric} ${candidateValue} vs champion v${championVersion} ${championValue}${rescore !== null ? ' (re-scored on the same backtest)' : ''}: ${formatPct(improvement)} better, margin ${formatPct(policy.margin)}`;
     if (improvement > 0 && improvement >= policy.margin) {
       const reason = `policy: ${summary}`;
       await crown(tx, modelId, candidate.version, { action: 'policy', actor, reason, details: fullDetails });

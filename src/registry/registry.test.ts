@@ -121,6 +121,34 @@ describe(`[${b}] model registry`, () => {
     assert.ok(Math.abs(relativeImprovement(0.9, 1.0, false) - 0.1) < 1e-12);
   });
 
+  it('compares a version trained on new data with the champion re-scored on the same backtest', async (t) => {
+    const db = await openTestDatabase();
+    t.after(() => db.close());
+    const policy = { metric: 'mase', margin: 0.05, actor: 'ci' };
+    const v1 = await version(db, 0.7);
+    await proposePromotion(db, { model: 'demand', version: v1.version }, policy);
+    const fresh = { backtestId: 'bt-1', dataSnapshotHash: 'snap-new' };
+    // 0.8 looks worse than the champion's old 0.7, but on the new data the champion scores 0.9.
+    const v2 = await version(db, 0.8, fresh);
+    const d2 = await proposePromotion(
+      db,
+      { model: 'demand', version: v2.version },
+      { ...policy, championRescore: { version: 1, value: 0.9 } },
+    );
+    assert.equal(d2.outcome, 'champion');
+    assert.match(d2.reason, /re-scored on the same backtest/);
+    assert.equal(d2.championValue, 0.9);
+    // A re-score of a version that is no longer champion is ignored: snapshots differ, no comparison.
+    const v3 = await version(db, 0.1, { backtestId: 'bt-1', dataSnapshotHash: 'snap-other' });
+    const d3 = await proposePromotion(
+      db,
+      { model: 'demand', version: v3.version },
+      { ...policy, championRescore: { version: 1, value: 5 } },
+    );
+    assert.equal(d3.outcome, 'challenger');
+    assert.match(d3.reason, /data snapshots differ/);
+  });
+
   it('requires a reason for manual promotion, rolls back, and audits every alias change', async (t) => {
     const db = await openTestDatabase();
     t.after(() => db.close());
