@@ -1,0 +1,162 @@
+/**
+ * @module serving/model-cache
+ * The champions a serving process answers from, held in memory. A model's champion is loaded on first
+ * use (concurrent first requests share one load). Afterwards a request costs no database access: the
+ * aliases of all models are re-read with one small query at most every `refreshMs`, in the
+ * background, and a moved alias is followed by loading the new champion completely (bundle checked,
+ * every series answered for the bundle's own shape) before one reference is replaced. A request holds
+ * the {@link ServedModel} it started with, so it is answered from one version from start to end, and
+ * the old version keeps serving until the new one is ready. A champion whose alias was removed (its
+ * version deleted) stops serving; a rollback is followed like any other move. When a new champion
+ * cannot be loaded (artifact missing), the previous one keeps serving and the load is retried at the
+ * next check; the failure is kept in {@link ModelCache.lastError}.
+ */
+import { availableParallelism } from 'node:os';
+import type { Queryable } from '../db/database.js';
+import type { ArtifactStore } from '../tracking/artifact-store.js';
+import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
+import { type ChampionRef, loadServedModel, pickChampion, readChampions } from './champion-loader.js';
+import type { ServedModel } from './served-model.js';
+
+export type { ServedModel } from './served-model.js';
+
+export interface ModelCacheOptions {
+  /** Longest time between two reads of the aliases, in milliseconds (default 1000). */
+  refreshMs?: number;
+  /** Where bundles are read from (default: the filesystem store under SHELFCAST_HOME). */
+  artifactStore?: ArtifactStore;
+  /**
+   * Worker threads that compute a new champion's answers before it serves (default: one fewer than
+   * the cores, at least one; 0 computes them in this thread).
+   */
+  workers?: number;
+  /** Remembered answers for request shapes other than the bundle's own, per version. */
+  memoLimit?: number;
+}
+
+export class ModelCache {
+  readonly #db: Queryable;
+  readonly #refreshMs: number;
+  readonly #store: ArtifactStore;
+  readonly #workers: number;
+  readonly #memoLimit: number | undefined;
+  /** The aliases as last read; null before the first read. */
+  #champions: Map<string, ChampionRef> | null = null;
+  #checkedAt = Number.NEGATIVE_INFINITY;
+  #checking: Promise<void> | null = null;
+  readonly #served = new Map<string, ServedModel>();
+  readonly #loads = new Map<string, Promise<ServedModel>>();
+  #lastError: Error | null = null;
+  #closed = false;
+
+  /**
+   * @example
+   * const cache = new ModelCache(db, { refreshMs: 1000 });
+   * const served = await cache.champion();  // the one model with a champion
+   * served.version;
+   */
+  constructor(db: Queryable, options: ModelCacheOptions = {}) {
+    this.#db = db;
+    this.#refreshMs = options.refreshMs ?? 1000;
+    this.#store = options.artifactStore ?? FilesystemArtifactStore.fromEnv();
+    this.#workers = options.workers ?? Math.max(1, availableParallelism() - 1);
+    this.#memoLimit = options.memoLimit;
+  }
+
+  /**
+   * The champion of `model` (default: the one registered model that has a champion), loaded on first
+   * use. Throws a ServingError: NO_CHAMPION, INVALID_REQUEST (several champions, none named) or
+   * MODEL_ARTIFACT_MISSING.
+   */
+  async champion(model?: string): Promise<ServedModel> {
+    if (this.#closed) throw new Error('the model cache is closed');
+    if (this.#champions === null) await this.#check();
+    else if (performance.now() - this.#checkedAt >= this.#refreshMs && this.#checking === null) {
+      // Checked in the background: this request is answered from what is loaded now.
+      this.#check().catch(() => {});
+    }
+    const champions = this.#champions as Map<string, ChampionRef>;
+    const ref = pickChampion(champions, model);
+    const served = this.#served.get(ref.model);
+    if (served) return served;
+    return this.#load(ref);
+  }
+
+  /** Re-reads the aliases now and waits until every loaded model serves its current champion. */
+  async refresh(): Promise<void> {
+    // A check already under way may have read the aliases before the change the caller knows of.
+    if (this.#checking) await this.#checking.catch(() => {});
+    await this.#check();
+  }
+
+  /** What is loaded, for /metrics (shelfcast_model_version{model=...}). */
+  loaded(): { model: string; version: number; loadedAt: string }[] {
+    return [...this.#served.values()]
+      .map((s) => ({ model: s.model, version: s.version, loadedAt: s.loadedAt }))
+      .sort((a, b) => a.model.localeCompare(b.model));
+  }
+
+  /** The last failure to read the aliases or to load a new champion, null once one succeeds. */
+  get lastError(): Error | null {
+    return this.#lastError;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#served.clear();
+    this.#champions = new Map();
+  }
+
+  #check(): Promise<void> {
+    if (this.#checking) return this.#checking;
+    const checking = (async () => {
+      let champions: Map<string, ChampionRef>;
+      try {
+        champions = await readChampions(this.#db);
+        this.#lastError = null;
+      } catch (error) {
+        this.#lastError = error as Error;
+        // Without a first read there is nothing to serve; later, what is loaded keeps serving.
+        if (this.#champions === null) throw error;
+        return;
+      } finally {
+        this.#checkedAt = performance.now();
+      }
+      if (this.#closed) return;
+      this.#champions = champions;
+      const swaps: Promise<ServedModel>[] = [];
+      for (const [name, served] of this.#served) {
+        const ref = champions.get(name);
+        if (!ref) this.#served.delete(name);
+        else if (ref.version !== served.version || ref.artifactSha256 !== served.artifactSha256)
+          swaps.push(this.#load(ref));
+      }
+      const results = await Promise.allSettled(swaps);
+      for (const r of results) if (r.status === 'rejected') this.#lastError = r.reason as Error;
+    })();
+    this.#checking = checking;
+    return checking.finally(() => {
+      if (this.#checking === checking) this.#checking = null;
+    });
+  }
+
+  /** Loads a champion once however many ask; it serves once loaded if the alias still names it. */
+  #load(ref: ChampionRef): Promise<ServedModel> {
+    const key = `${ref.model}@${ref.version}:${ref.artifactSha256}`;
+    let loading = this.#loads.get(key);
+    if (!loading) {
+      loading = loadServedModel(this.#store, ref, {
+        workers: this.#workers,
+        ...(this.#memoLimit === undefined ? {} : { memoLimit: this.#memoLimit }),
+      })
+        .then((served) => {
+          const current = this.#champions?.get(ref.model);
+          if (!this.#closed && current?.version === ref.version) this.#served.set(ref.model, served);
+          return served;
+        })
+        .finally(() => this.#loads.delete(key));
+      this.#loads.set(key, loading);
+    }
+    return loading;
+  }
+}
