@@ -10,6 +10,8 @@ import { fixtureBundle, registerBundle } from '../../serving/testing/serving-fix
 import { FilesystemArtifactStore } from '../../tracking/filesystem-artifact-store.js';
 import { JobError } from '../job-error.js';
 import type { JobContext } from '../job-handler.js';
+import { openJobQueue } from '../open-job-queue.js';
+import { waitForEnd } from '../testing/wait-for.js';
 import { batchForecastJob } from './batch-forecast-job.js';
 
 const b = testBackend();
@@ -42,10 +44,22 @@ test(`[${b}] the batch-forecast job forecasts the champion into the database and
   assert.match(progress.at(-1)?.[1] ?? '', /20 forecast rows/);
   assert.equal(((await batchForecastJob({}, ctx)) as { rows: number }).rows, 20);
 
-  for (const bad of [[], 'demand', { model: 7 }, { model: '' }]) {
+  for (const bad of [[], 'demand', { model: 7 }, { model: '' }, { model: 'demand', extra: 1 }]) {
     await assert.rejects(
       batchForecastJob(bad, ctx),
       (e: unknown) => e instanceof JobError && e.code === 'INVALID_JOB_PAYLOAD',
     );
+  }
+
+  // Through the queue, as the API enqueues it.
+  const queue = await openJobQueue(db, { redisUrl: '' });
+  try {
+    const job = await queue.enqueue('batch-forecast', { model: 'demand' });
+    const done = await waitForEnd(queue, job.id);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.progress, 1);
+    assert.equal((done.result as { rows: number }).rows, 20);
+  } finally {
+    await queue.close();
   }
 });
