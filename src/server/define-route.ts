@@ -141,7 +141,12 @@ export function fieldProblems(where: NonNullable<FieldProblem['in']>, error: Zod
         });
       continue;
     }
-    out.push({ in: where, path: fieldPath(issue.path), message: issue.message });
+    const path = fieldPath(issue.path);
+    // One entry per field: a value can break several rules at once (too big and not a safe integer).
+    const same = out.find((p) => p.path === path);
+    if (same) {
+      if (!same.message.includes(issue.message)) same.message += `; ${issue.message}`;
+    } else out.push({ in: where, path, message: issue.message });
   }
   return out;
 }
