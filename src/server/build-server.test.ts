@@ -69,9 +69,11 @@ describe(`[${testBackend()}] HTTP server`, () => {
     });
     assertError(broken, 400, 'INVALID_JSON');
 
+    // Sent as text: 1e400 is valid JSON but no finite number.
     const bad = await server.call('POST', '/v1/forecasts', {
       as: 'viewer',
-      body: { pairs: [{ store: 7, sku: 'A' }], horizon: 1e400, quantiles: ['x'], extra: true },
+      raw: '{"pairs": [{"store": 7, "sku": "A"}], "horizon": 1e400, "quantiles": ["x"], "extra": true}',
+      headers: { 'content-type': 'application/json' },
     });
     assertError(bad, 400, 'INVALID_REQUEST');
     const paths = bad.json.error.details.map((d: { in: string; path: string }) => `${d.in}.${d.path}`).sort();
