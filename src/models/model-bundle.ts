@@ -38,6 +38,18 @@ export interface PrecomputedBundleSeries {
 
 export type BundleSeries = FittedBundleSeries | PrecomputedBundleSeries;
 
+/** A model file an external trainer wrote for a segment, stored in the artifact store beside the bundle. */
+export interface BundleModelFile {
+  /** Trainer name from the pipeline config (its series carry `algorithm: external:<trainer>`). */
+  trainer: string;
+  segment: string;
+  /** Artifact path under the version's tracking run, e.g. `model/trainers/r-forecast/smooth/model.rds`. */
+  path: string;
+  /** Content hash: the file's address in the artifact store. */
+  sha256: string;
+  sizeBytes: number;
+}
+
 export interface ModelBundle {
   format: typeof MODEL_BUNDLE_FORMAT;
   freq: 'D';
@@ -46,6 +58,8 @@ export interface ModelBundle {
   horizon: number;
   quantiles: number[];
   series: BundleSeries[];
+  /** Model files of the external trainers whose forecasts are in `series` (absent when none won a segment). */
+  modelFiles?: BundleModelFile[];
 }
 
 export interface BundleForecast {

@@ -177,3 +177,61 @@ test('the config hash ignores key order and changes with any value', () => {
   assert.notEqual(configHash(a), configHash(c));
   assert.match(configHash(a), /^[0-9a-f]{64}$/);
 });
+
+test('external trainers: defaults, a trainers-only config, and every bad key at its path', () => {
+  const config = parsePipelineConfig({
+    name: 'demand',
+    horizon: 14,
+    trainers: { 'r-forecast': { command: ['Rscript', 'train.R'], params: { model: 'ANA' } } },
+  });
+  assert.deepEqual(config.algorithms, {});
+  assert.deepEqual(config.trainers['r-forecast'], {
+    command: ['Rscript', 'train.R'],
+    timeoutSeconds: 600,
+    params: { model: 'ANA' },
+    modelFile: 'model.bin',
+  });
+  const issues = issuesOf({
+    ...minimal,
+    trainers: {
+      'Py XGB': { command: ['python3'] },
+      empty: { command: [] },
+      slow: { command: ['x'], timeoutSeconds: 0, image: '', modelFile: '../model.bin', shell: true },
+    },
+  });
+  const byPath = new Map(issues.map((i) => [i.path, i.message]));
+  assert.match(byPath.get('trainers.Py XGB') ?? '', /lowercase letters, digits and dashes/);
+  assert.match(byPath.get('trainers.empty.command') ?? '', /program and its arguments/);
+  assert.ok(byPath.has('trainers.slow.timeoutSeconds'));
+  assert.ok(byPath.has('trainers.slow.image'));
+  assert.match(byPath.get('trainers.slow.modelFile') ?? '', /plain file name/);
+  assert.match(byPath.get('trainers.slow.shell') ?? '', /unknown key/);
+  assert.equal(issues.length, 6, JSON.stringify(issues));
+  assert.deepEqual(
+    issuesOf({ name: 'demand', horizon: 14, trainers: {} }).map((i) => i.path),
+    ['algorithms'],
+  );
+});
+
+test('a config file runs its trainers in its own folder and fingerprints their scripts', async () => {
+  const dir = tempDir('pipeline-config-trainers');
+  const script = join(dir, 'train.py');
+  writeFileSync(script, 'print(1)\n');
+  const file = join(dir, 'pipeline.yaml');
+  writeFileSync(
+    file,
+    'name: demand\nhorizon: 7\ntrainers:\n  local: { command: [python3, train.py] }\n  elsewhere: { command: [python3, train.py], cwd: sub }\n',
+  );
+  const first = await loadPipelineConfig(file);
+  assert.equal(first.trainers.local?.cwd, dir);
+  assert.equal(first.trainers.elsewhere?.cwd, join(dir, 'sub'));
+  // `sub/train.py` does not exist: that trainer's fingerprint covers the argument text only.
+  assert.notEqual(first.trainers.local?.codeSha256, first.trainers.elsewhere?.codeSha256);
+  // Reparsed as the pipeline steps do: the resolved config is stable.
+  assert.deepEqual(parsePipelineConfig(JSON.parse(JSON.stringify(first))), first);
+  writeFileSync(script, 'print(2)\n');
+  const edited = await loadPipelineConfig(file);
+  assert.notEqual(edited.trainers.local?.codeSha256, first.trainers.local?.codeSha256);
+  assert.equal(edited.trainers.elsewhere?.codeSha256, first.trainers.elsewhere?.codeSha256);
+  assert.notEqual(configHash(edited), configHash(first));
+});

@@ -5,7 +5,9 @@
  * A bad config fails here, before anything runs, with the dotted path of every bad key.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { HyperParameterSpec } from '../models/model.js';
@@ -31,6 +33,33 @@ const algorithmSchema = z.strictObject({
   trials: z.int().min(1).max(1000).default(1),
   sampler: z.enum(['tpe', 'random', 'grid']).default('tpe'),
   space: z.record(z.string(), parameterConfig).default({}),
+});
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+const trainerSchema = z.strictObject({
+  /** Program and arguments (argv, no shell); the spec path is appended. Relative paths resolve against `cwd`. */
+  command: z.array(z.string().min(1)).min(1, 'give the program and its arguments, e.g. [Rscript, train.R]'),
+  /** Seconds before a run of the trainer is killed and its step fails. */
+  timeoutSeconds: z.int().min(1).max(86_400).default(600),
+  /** Container image holding the command, for pipelines compiled to Kubernetes; unused locally. */
+  image: z.string().min(1).optional(),
+  /** Extra environment variables of the trainer process. */
+  env: z.record(z.string(), z.string()).optional(),
+  /** Working directory of the command; a config loaded from a file defaults to (and resolves a relative one against) the file's folder. */
+  cwd: z.string().min(1).optional(),
+  /** Passed through to the trainer as `spec.json` `params`. */
+  params: z.record(z.string(), choice).default({}),
+  /** Name of the model file the trainer writes (its format is the trainer's choice). */
+  modelFile: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain file name, e.g. model.json')
+    .default('model.bin'),
+  /**
+   * SHA-256 over the files the command names, filled in when the config is loaded from a file, so
+   * an edited trainer script changes the config hash and its steps rerun instead of hitting the cache.
+   */
+  codeSha256: z.string().optional(),
 });
 
 const isoDate = z.iso.date({ error: 'expected a date YYYY-MM-DD' });
@@ -63,9 +92,7 @@ const quantilesSchema = z
 
 const configSchema = z.strictObject({
   /** Registry model name the pipeline registers versions under. */
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes, e.g. demand-forecast'),
+  name: z.string().regex(NAME, 'use lowercase letters, digits and dashes, e.g. demand-forecast'),
   target: z.enum(['units']).default('units'),
   granularity: z.enum(['store-product-day']).default('store-product-day'),
   horizon: z.int().min(1).max(366),
@@ -79,9 +106,15 @@ const configSchema = z.strictObject({
       step: z.int().min(1).optional(),
     })
     .default({ folds: 3 }),
-  algorithms: z
-    .record(z.string(), algorithmSchema)
-    .refine((a) => Object.keys(a).length > 0, 'name at least one algorithm, e.g. ets: { trials: 1 }'),
+  /** Built-in models to tune; with `trainers`, at least one candidate must be named (checked below). */
+  algorithms: z.record(z.string(), algorithmSchema).default({}),
+  /**
+   * External trainers by name: each is backtested per segment on the same folds as the algorithms
+   * and may win a segment (as `external:<name>`).
+   */
+  trainers: z
+    .record(z.string().regex(NAME, 'name a trainer with lowercase letters, digits and dashes'), trainerSchema)
+    .default({}),
   data: dataSchema.default({}),
   partitionBy: z.enum(['none', 'category', 'demand_class', 'store']).default('none'),
   promotion: z
@@ -97,6 +130,7 @@ export type PipelineConfig = z.output<typeof configSchema>;
 /** What a config file may say (defaults optional). */
 export type PipelineConfigInput = z.input<typeof configSchema>;
 export type AlgorithmConfig = PipelineConfig['algorithms'][string];
+export type TrainerConfig = PipelineConfig['trainers'][string];
 export type PartitionBy = PipelineConfig['partitionBy'];
 
 export interface ParsePipelineConfigOptions {
@@ -124,6 +158,7 @@ export function parsePipelineConfig(
   const issues: PipelineConfigIssue[] = [
     ...(result.success ? [] : result.error.issues.map(toIssue)),
     ...catalogIssues,
+    ...checkCandidates(input),
   ];
   if (!result.success || issues.length > 0) {
     const where = options.file ? ` in ${options.file}` : '';
@@ -158,7 +193,38 @@ export async function loadPipelineConfig(
       file,
     );
   }
-  return parsePipelineConfigText(text, { ...options, file });
+  return withTrainerPaths(parsePipelineConfigText(text, { ...options, file }), dirname(resolve(file)));
+}
+
+/**
+ * Resolves each trainer's `cwd` against the config file's folder (its default) and fingerprints the
+ * files its command names, so the config says where the trainer runs and which code it is.
+ */
+function withTrainerPaths(config: PipelineConfig, base: string): PipelineConfig {
+  const trainers: PipelineConfig['trainers'] = {};
+  for (const [name, trainer] of Object.entries(config.trainers)) {
+    const cwd = trainer.cwd === undefined ? base : resolve(base, trainer.cwd);
+    trainers[name] = { ...trainer, cwd, codeSha256: commandFingerprint(trainer.command, cwd) };
+  }
+  return { ...config, trainers };
+}
+
+/** SHA-256 over (argument, content) of every command argument that names a regular file. */
+export function commandFingerprint(command: readonly string[], cwd: string): string {
+  const hash = createHash('sha256');
+  for (const arg of command) {
+    const path = isAbsolute(arg) ? arg : resolve(cwd, arg);
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      // Not a file (a flag, a program looked up on PATH, an expression): only its text counts.
+    }
+    hash.update(`${arg}\0`);
+    if (isFile) hash.update(readFileSync(path));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
 /** Parses YAML (JSON is YAML too) and validates it. */
@@ -220,9 +286,28 @@ function toIssue(issue: z.core.$ZodIssue): PipelineConfigIssue {
         path: path.join('.') || '(root)',
         message: issue.input === undefined ? `required (${issue.expected})` : `expected ${issue.expected}`,
       };
+    case 'invalid_key':
+      // A record key that fails its own check (a trainer name): say what the key check said.
+      return { path: path.join('.') || '(root)', message: issue.issues[0]?.message ?? issue.message };
     default:
       return { path: path.join('.') || '(root)', message: issue.message };
   }
+}
+
+/** At least one candidate besides seasonal naive: an algorithm or a trainer. */
+function checkCandidates(input: unknown): PipelineConfigIssue[] {
+  const count = (key: 'algorithms' | 'trainers'): number => {
+    const raw = (input as Record<string, unknown> | null)?.[key];
+    return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw).length : 0;
+  };
+  return count('algorithms') + count('trainers') > 0
+    ? []
+    : [
+        {
+          path: 'algorithms',
+          message: 'name at least one algorithm (e.g. ets: { trials: 1 }) or external trainer under trainers',
+        },
+      ];
 }
 
 /** Checks algorithm names and search spaces against the catalog: what the schema alone cannot know. */

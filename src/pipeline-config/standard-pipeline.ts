@@ -4,17 +4,24 @@
  * {@link PipelineConfig}: snapshot → validate → prepare → partition → train → evaluate → fit → register →
  * batch-forecast. Steps pass artifacts by path; only `snapshot` (reading sales) and `register`
  * (writing the tracking run and the registry version) open the database, each on its own.
+ * External trainers named in the config compete with the built-in algorithms in every segment; a
+ * segment one of them wins is served from the forecasts it wrote, and its model file is stored
+ * with the version.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { openDatabase } from '../db/open-database.js';
 import type { BacktestSeries } from '../evaluation/backtest.js';
+import { type BacktestReport, runBacktest } from '../evaluation/backtest-runner.js';
 import { classifyDemand } from '../models/intermittency.js';
 import {
+  type BundleModelFile,
   type BundleSeries,
   fitBundleSeries,
   MODEL_BUNDLE_FORMAT,
   type ModelBundle,
+  parseModelBundle,
   predictBundleSeries,
 } from '../models/model-bundle.js';
 import { modelCatalog, SEASONAL_NAIVE } from '../models/model-catalog.js';
@@ -26,13 +33,42 @@ import { registerModelVersion } from '../registry/model-registry.js';
 import { proposePromotion } from '../registry/promotion.js';
 import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
 import { endRun, logArtifact, logMetrics, logParams, startRun } from '../tracking/run-store.js';
+import { backtestScoreOf } from '../trainers/trainer-backtest.js';
 import { backtestScore, selectPerSegment, type TuningMetric } from '../tuning/model-tuning.js';
+import {
+  foldScores,
+  meanOfFolds,
+  type SelectionMetric,
+  type SeriesFoldScores,
+  type StoredSeriesBacktest,
+  seriesFoldScores,
+  seriesMetric,
+} from './backtest-scores.js';
 import { type PipelineConfig, parsePipelineConfig, toSearchSpaceConfig } from './pipeline-config.js';
+import {
+  backtestTrainer,
+  externalModel,
+  fitTrainer,
+  pathSegment,
+  removeWorkRoot,
+  trainerOf,
+  trainerWorkRoot,
+} from './pipeline-trainers.js';
 
-/** The metric the tuner minimises for a config's selection metric (WRMSSE ranks like RMSSE per series). */
+/**
+ * The metric the tuner minimises for a config's selection metric. Under WRMSSE it is RMSSE:
+ * WRMSSE is a weighted mean of per-series RMSSE whose weights come from each series' own history
+ * (units sold before the fold's origin), so they are the same for every candidate of a segment and
+ * every series' error the tuner lowers is a term of the WRMSSE. The tuner averages the series of a
+ * segment with equal weight, though, so where a segment mixes fast and slow sellers its ranking can
+ * differ from the weighted one; the evaluate step reports the weighted score.
+ */
 export function tuningMetric(config: PipelineConfig): TuningMetric {
-  return config.metric === 'mase' ? 'mase' : 'rmsse';
+  return seriesMetric(config.metric);
 }
+
+/** Per segment, per trainer: the trainer's backtest from the train step, reused by evaluate. */
+type TrainerBacktests = Record<string, Record<string, StoredSeriesBacktest[]>>;
 
 interface PreparedSeries {
   id: string;
@@ -229,20 +265,30 @@ const WORKER_THRESHOLD = 64;
 
 const train = defineStep({
   name: 'train',
-  version: '1',
+  version: '2',
   description:
-    'Tunes every configured algorithm per segment and keeps the best (seasonal naive always beside).',
+    'Tunes every configured algorithm and backtests every external trainer per segment, and keeps the best (seasonal naive always beside).',
   inputs: { series: artifact('file', { format: 'json' }), segments: param('json'), config: param('json') },
-  outputs: { selection: param('json') },
-  async run({ series, segments: rawSegments, config: raw }, { log, progress }) {
+  outputs: { selection: param('json'), trainerBacktests: artifact('file', { format: 'json' }) },
+  async run({ series, segments: rawSegments, config: raw }, { log, progress, outputs, runId }) {
     const config = configOf(raw);
     const all = readJson<PreparedSeries[]>(series);
     const choices: SegmentChoice[] = [];
     const segmentEntries = Object.entries(rawSegments as Record<string, string[]>);
-    // Budgeted trials; a model without searched parameters runs one, so the bar may finish early.
+    const trainers = Object.keys(config.trainers);
+    // Budgeted trials (a trainer's backtest counts as one); a model without searched parameters runs
+    // one, so the bar may finish early.
     const budget =
-      segmentEntries.length * Object.values(config.algorithms).reduce((a, alg) => a + alg.trials, 0);
+      segmentEntries.length *
+      (Object.values(config.algorithms).reduce((a, alg) => a + alg.trials, 0) + trainers.length);
     let trialsDone = 0;
+    const trainerBacktests: TrainerBacktests = {};
+    const workRoot = trainers.length > 0 ? trainerWorkRoot(runId, 'train') : '';
+    const layout = {
+      horizon: config.horizon,
+      folds: config.backtest.folds,
+      ...(config.backtest.step ? { step: config.backtest.step } : {}),
+    };
     for (const [segment, ids] of segmentEntries) {
       const panel = segmentSeries(all, ids);
       const candidates: {
@@ -285,6 +331,33 @@ const train = defineStep({
           ...(best?.params ? { params: best.params } : {}),
         });
       }
+      if (Object.keys(config.algorithms).length === 0)
+        seasonalNaive = await backtestScore(
+          panel,
+          SEASONAL_NAIVE,
+          {},
+          {
+            ...layout,
+            seasonLength: config.seasonLength,
+            freq: 'D',
+            metric: tuningMetric(config),
+          },
+        ).catch(() => Number.NaN);
+      // Same folds, horizon and metric as the tuned models, so the scores compare.
+      for (const name of trainers) {
+        const results = await backtestTrainer(name, config, segment, panel, workRoot);
+        const score = backtestScoreOf(results, panel, layout, tuningMetric(config));
+        (trainerBacktests[segment] ??= {})[name] = results.map((r) => ({
+          seriesId: r.seriesId,
+          folds: r.folds.map((f) => ({
+            origin: f.origin,
+            metrics: { mase: f.metrics.mase, rmsse: f.metrics.rmsse },
+          })),
+        }));
+        candidates.push({ model: externalModel(name), score, trials: 1, params: {} });
+        trialsDone++;
+        progress?.(Math.min(trialsDone, budget), budget, `${segment} · ${externalModel(name)} backtested`);
+      }
       candidates.push({ model: SEASONAL_NAIVE, score: seasonalNaive, trials: 1, params: {} });
       candidates.sort(
         (a, b) =>
@@ -302,18 +375,25 @@ const train = defineStep({
         candidates: candidates.map(({ model, score, trials }) => ({ model, score, trials })),
       });
     }
+    writeFileSync(outputs.trainerBacktests, JSON.stringify(trainerBacktests));
+    // Kept when a trainer failed: the error names its log in there.
+    if (workRoot) removeWorkRoot(workRoot);
     return { selection: JSON.parse(JSON.stringify(choices)) as JsonValue };
   },
 });
 
 interface Evaluation {
-  metric: TuningMetric;
-  /** Series-weighted over segments. */
+  metric: SelectionMetric;
+  /**
+   * MASE, RMSSE: the segments' scores weighted by their number of series. WRMSSE: per fold the
+   * volume-weighted mean of every series' RMSSE across segments, averaged over folds.
+   */
   overall: { chosen: number; seasonalNaive: number };
   segments: {
     segment: string;
     model: string;
     series: number;
+    /** Score per fold, oldest first; null where no series of the segment holds the fold. */
     folds: number[];
     seasonalNaiveFolds: number[];
     chosen: number;
@@ -323,46 +403,71 @@ interface Evaluation {
 
 const evaluate = defineStep({
   name: 'evaluate',
-  version: '2',
-  description: "Backtests each segment's chosen model against seasonal naive, fold by fold.",
-  inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
+  version: '3',
+  description:
+    "Backtests each segment's chosen model against seasonal naive, fold by fold, in the config's metric (WRMSSE weighted by unit volume).",
+  inputs: {
+    series: artifact('file', { format: 'json' }),
+    selection: param('json'),
+    config: param('json'),
+    trainerBacktests: artifact('file', { format: 'json' }),
+  },
   outputs: { evaluation: param('json') },
-  async run({ series, selection, config: raw }, { log }) {
+  async run({ series, selection, config: raw, trainerBacktests }, { log }) {
     const config = configOf(raw);
     const all = readJson<PreparedSeries[]>(series);
-    const options = {
+    const stored = readJson<TrainerBacktests>(trainerBacktests);
+    const layout = {
       horizon: config.horizon,
       folds: config.backtest.folds,
       ...(config.backtest.step ? { step: config.backtest.step } : {}),
-      seasonLength: config.seasonLength,
-      freq: 'D' as const,
-      metric: tuningMetric(config),
     };
+    const perSeries = seriesMetric(config.metric);
+    const weighted = config.metric === 'wrmsse';
     const segments: Evaluation['segments'] = [];
+    const pooled: { chosen: SeriesFoldScores[]; seasonalNaive: SeriesFoldScores[] } = {
+      chosen: [],
+      seasonalNaive: [],
+    };
     for (const choice of selection as unknown as SegmentChoice[]) {
       const panel = segmentSeries(all, choice.series);
-      const folds: number[] = [];
-      const naiveFolds: number[] = [];
-      // onFold reports running means; the fold's own value is recovered from consecutive means.
-      const perFold = (out: number[]) => (k: number, mean: number) =>
-        out.push(mean * (k + 1) - out.reduce((a, b) => a + b, 0));
-      // A segment whose series are all too short for the backtest scores NaN and is left out of the overall.
-      const score = (model: string, params: Record<string, string | number | boolean>, out: number[]) =>
-        backtestScore(panel, model, params, options, perFold(out)).catch((error: unknown) => {
-          log.warn(`${choice.segment}: ${model} could not be backtested (${(error as Error).message})`);
-          return Number.NaN;
+      const trainer = trainerOf(choice.model);
+      // A trainer's backtest is the one train ran (same folds); rerunning it would only cost time.
+      let report: BacktestReport | undefined;
+      try {
+        report = await runBacktest(panel, {
+          models: trainer ? [SEASONAL_NAIVE] : [choice.model],
+          ...layout,
+          seasonLength: config.seasonLength,
+          freq: 'D',
+          quantiles: config.quantiles,
+          params: trainer ? {} : { [choice.model]: choice.params },
+          workers: panel.length >= WORKER_THRESHOLD ? availableParallelism() : 1,
         });
-      const chosen = await score(choice.model, choice.params, folds);
-      const seasonalNaive = await score(SEASONAL_NAIVE, {}, naiveFolds);
-      segments.push({
+      } catch (error) {
+        log.warn(`${choice.segment}: ${choice.model} could not be backtested (${(error as Error).message})`);
+      }
+      const ofModel = (model: string) => report?.series.filter((r) => r.model === model) ?? [];
+      const chosenResults = trainer ? (stored[choice.segment]?.[trainer] ?? []) : ofModel(choice.model);
+      const chosenScores = seriesFoldScores(chosenResults, panel, layout, perSeries);
+      const naiveScores = seriesFoldScores(ofModel(SEASONAL_NAIVE), panel, layout, perSeries);
+      const folds = foldScores(chosenScores, layout.folds, weighted);
+      const naiveFolds = foldScores(naiveScores, layout.folds, weighted);
+      const entry = {
         segment: choice.segment,
         model: choice.model,
         series: panel.length,
         folds,
         seasonalNaiveFolds: naiveFolds,
-        chosen,
-        seasonalNaive,
-      });
+        chosen: meanOfFolds(folds),
+        seasonalNaive: meanOfFolds(naiveFolds),
+      };
+      segments.push(entry);
+      // A segment whose series are all too short for the backtest scores NaN and is left out of the overall.
+      if (Number.isFinite(entry.chosen) && Number.isFinite(entry.seasonalNaive)) {
+        pooled.chosen.push(...chosenScores);
+        pooled.seasonalNaive.push(...naiveScores);
+      }
     }
     const scored = segments.filter((s) => Number.isFinite(s.chosen) && Number.isFinite(s.seasonalNaive));
     if (scored.length === 0)
@@ -371,11 +476,16 @@ const evaluate = defineStep({
         'BACKTEST_TOO_SHORT',
       );
     const total = scored.reduce((a, s) => a + s.series, 0);
-    const weighted = (f: (s: Evaluation['segments'][number]) => number) =>
+    const bySeries = (f: (s: Evaluation['segments'][number]) => number) =>
       scored.reduce((a, s) => a + f(s) * s.series, 0) / total;
     const evaluation: Evaluation = {
-      metric: options.metric,
-      overall: { chosen: weighted((s) => s.chosen), seasonalNaive: weighted((s) => s.seasonalNaive) },
+      metric: config.metric,
+      overall: weighted
+        ? {
+            chosen: meanOfFolds(foldScores(pooled.chosen, layout.folds, true)),
+            seasonalNaive: meanOfFolds(foldScores(pooled.seasonalNaive, layout.folds, true)),
+          }
+        : { chosen: bySeries((s) => s.chosen), seasonalNaive: bySeries((s) => s.seasonalNaive) },
       segments,
     };
     return { evaluation: JSON.parse(JSON.stringify(evaluation)) as JsonValue };
@@ -384,17 +494,69 @@ const evaluate = defineStep({
 
 const fit = defineStep({
   name: 'fit',
-  version: '1',
+  version: '2',
   description:
-    "Fits every series' segment model on its whole history into a model bundle, the artifact a registered version serves from.",
+    "Fits every series' segment model on its whole history into a model bundle, the artifact a registered version serves from (a segment won by an external trainer: its forecasts and model file).",
   inputs: { series: artifact('file', { format: 'json' }), selection: param('json'), config: param('json') },
-  outputs: { bundle: artifact('file', { format: 'json' }), fallbacks: param('integer') },
-  run({ series, selection, config: raw }, { outputs, log }) {
+  outputs: {
+    bundle: artifact('file', { format: 'json' }),
+    /** Trainer model files at their artifact paths (`model/trainers/<trainer>/<segment>/<file>`). */
+    models: artifact('dir'),
+    fallbacks: param('integer'),
+  },
+  async run({ series, selection, config: raw }, { outputs, log, runId }) {
     const config = configOf(raw);
-    const all = new Map(readJson<PreparedSeries[]>(series).map((s) => [s.id, s]));
+    const prepared = readJson<PreparedSeries[]>(series);
+    const all = new Map(prepared.map((s) => [s.id, s]));
     const fitted: BundleSeries[] = [];
+    const modelFiles: BundleModelFile[] = [];
+    let workRoot: string | undefined;
     let fallbacks = 0;
     for (const choice of selection as unknown as SegmentChoice[]) {
+      const trainer = trainerOf(choice.model);
+      if (trainer) {
+        workRoot ??= trainerWorkRoot(runId, 'fit');
+        const result = await fitTrainer(
+          trainer,
+          config,
+          choice.segment,
+          segmentSeries(prepared, choice.series),
+          workRoot,
+        );
+        for (const note of result.notes) log.info(`${choice.segment} · ${choice.model}: ${note}`);
+        for (const id of choice.series) {
+          const s = all.get(id) as PreparedSeries;
+          // The runner checked that every series has a row per forecast date and quantile.
+          const forecast = result.forecasts.get(id);
+          fitted.push({
+            kind: 'precomputed',
+            store: s.store,
+            product: s.product,
+            segment: choice.segment,
+            lastDay: addDays(s.start, s.y.length - 1),
+            algorithm: choice.model,
+            mean: Array.from(forecast?.mean ?? []),
+            quantiles: Object.fromEntries(
+              config.quantiles.map((q) => [String(q), Array.from(forecast?.quantiles.get(q) ?? [])]),
+            ),
+          });
+        }
+        const file = config.trainers[trainer]?.modelFile ?? 'model.bin';
+        const path = `model/trainers/${trainer}/${pathSegment(choice.segment)}/${file}`;
+        mkdirSync(dirname(join(outputs.models, path)), { recursive: true });
+        writeFileSync(join(outputs.models, path), result.model);
+        modelFiles.push({
+          trainer,
+          segment: choice.segment,
+          path,
+          sha256: result.modelSha256,
+          sizeBytes: result.model.byteLength,
+        });
+        log.info(
+          `${choice.segment}: ${choice.model} forecast ${choice.series.length} series in ${result.durationMs} ms`,
+        );
+        continue;
+      }
       for (const id of choice.series) {
         const s = all.get(id) as PreparedSeries;
         const entry = fitBundleSeries(modelCatalog, {
@@ -418,8 +580,10 @@ const fit = defineStep({
       horizon: config.horizon,
       quantiles: [...config.quantiles],
       series: fitted,
+      ...(modelFiles.length > 0 ? { modelFiles } : {}),
     };
     writeFileSync(outputs.bundle, JSON.stringify(bundle));
+    if (workRoot) removeWorkRoot(workRoot);
     if (fallbacks > 0) log.info(`${fallbacks} series too short for their segment model used a simpler one`);
     return { fallbacks };
   },
@@ -427,7 +591,7 @@ const fit = defineStep({
 
 const register = defineStep({
   name: 'register',
-  version: '3',
+  version: '4',
   description: 'Tracks the run, registers a model version with its lineage and proposes its promotion.',
   inputs: {
     config: param('json'),
@@ -437,10 +601,11 @@ const register = defineStep({
     selection: param('json'),
     evaluation: param('json'),
     bundle: artifact('file', { format: 'json' }),
+    models: artifact('dir'),
   },
   outputs: { registration: param('json') },
   async run(
-    { config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation, bundle },
+    { config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation, bundle, models },
     ctx,
   ) {
     const config = configOf(raw);
@@ -482,16 +647,19 @@ const register = defineStep({
         ].filter((m) => Number.isFinite(m.value)),
       );
       await logParams(db, run.runId, { selection });
+      // Trainer model files first, each under the run and by content, so the version's bundle (which
+      // lists their hashes) never names a file the store lacks.
+      const store = FilesystemArtifactStore.fromEnv();
+      for (const file of parseModelBundle(readFileSync(bundle)).modelFiles ?? []) {
+        const kept = await logArtifact(db, store, run.runId, file.path, { file: join(models, file.path) });
+        if (kept.sha256 !== file.sha256)
+          throw StepError.nonRetryable(
+            `model file ${file.path} has SHA-256 ${kept.sha256}, the bundle says ${file.sha256}; rerun with --force`,
+            'MODEL_FILE_CHANGED',
+          );
+      }
       // The bundle is stored by content: a version's artifact is exactly what serving loads.
-      const stored = await logArtifact(
-        db,
-        FilesystemArtifactStore.fromEnv(),
-        run.runId,
-        'model/bundle.json',
-        {
-          file: bundle,
-        },
-      );
+      const stored = await logArtifact(db, store, run.runId, 'model/bundle.json', { file: bundle });
       const backtestId = `rolling-h${config.horizon}-f${config.backtest.folds}-s${config.backtest.step ?? config.horizon}-${metric}`;
       const version = await registerModelVersion(db, {
         model: config.name,
@@ -506,7 +674,7 @@ const register = defineStep({
           [`seasonal_naive_${metric}`]: evaluation.overall.seasonalNaive,
         },
         lineage: { runId: run.runId, backtestId, dataSnapshotHash: snapshotHash, configHash },
-        artifact: { sha256: stored.sha256, uri: FilesystemArtifactStore.fromEnv().uri(stored.sha256) },
+        artifact: { sha256: stored.sha256, uri: store.uri(stored.sha256) },
         description: evaluation.segments.map((s) => `${s.segment}: ${s.model}`).join(', '),
       });
       const decision = await proposePromotion(
@@ -609,6 +777,7 @@ export const standardPipeline = definePipeline({
         series: fromStep('prepare', 'series'),
         selection: fromStep('train', 'selection'),
         config: fromParam('config'),
+        trainerBacktests: fromStep('train', 'trainerBacktests'),
       },
     },
     {
@@ -629,6 +798,7 @@ export const standardPipeline = definePipeline({
         selection: fromStep('train', 'selection'),
         evaluation: fromStep('evaluate', 'evaluation'),
         bundle: fromStep('fit', 'bundle'),
+        models: fromStep('fit', 'models'),
       },
     },
     {

@@ -15,6 +15,7 @@ import {
   summarise,
   windowMetrics,
 } from '../evaluation/backtest.js';
+import { nanMean } from '../evaluation/point-metrics.js';
 import { type ExternalTrainerOptions, runExternalTrainer } from './external-trainer.js';
 import type { TrainerSeries } from './trainer-contract.js';
 
@@ -26,6 +27,46 @@ export interface TrainerBacktestOptions extends BacktestOptions {
   workRoot: string;
   /** Model file name inside each fold's work directory. */
   modelFile?: string;
+}
+
+/**
+ * The fold (0 = oldest of `options.folds`) a forecast origin belongs to in a series of `length`
+ * periods, as `foldOrigins` lays them out (right-aligned: the last fold ends at the series end).
+ *
+ * @example
+ * foldIndex(20, 16, { horizon: 4, folds: 3, step: 2 }); // 2
+ */
+export function foldIndex(
+  length: number,
+  origin: number,
+  options: { horizon: number; folds: number; step?: number },
+): number {
+  const back = (length - options.horizon - origin) / (options.step ?? options.horizon);
+  return options.folds - 1 - back;
+}
+
+/**
+ * A backtest's score as `tuning/backtestScore` computes it for a built-in model, so an external
+ * trainer ranks beside the tuned models on equal terms: per fold the mean over series of `metric`,
+ * then the mean over the folds that scored. NaN when no fold scored.
+ *
+ * @example
+ * const score = backtestScoreOf(results, series, { horizon: 7, folds: 3 }, 'rmsse');
+ */
+export function backtestScoreOf(
+  results: readonly Pick<SeriesBacktest, 'seriesId' | 'folds'>[],
+  series: readonly BacktestSeries[],
+  options: { horizon: number; folds: number; step?: number },
+  metric: 'mase' | 'rmsse',
+): number {
+  const lengths = new Map(series.map((s) => [s.id, s.y.length]));
+  const perFold: number[][] = Array.from({ length: options.folds }, () => []);
+  for (const r of results)
+    for (const f of r.folds) {
+      const k = foldIndex(lengths.get(r.seriesId) ?? Number.NaN, f.origin, options);
+      perFold[k]?.push(f.metrics[metric]);
+    }
+  return nanMean(perFold.map((values) => nanMean(values)));
 }
 
 /**

@@ -8,7 +8,8 @@
 # q > 0.5 the upper bound of the 100*(2q-1)% interval, q = 0.5 the point forecast. Writes forecasts.csv
 # and model.rds (a named list of the fitted models) at the paths in the spec.
 #
-# Params (spec.params): method = "ets" (default) or "auto.arima".
+# Params (spec.params): method = "ets" (default) or "auto.arima"; model = the ets model code, e.g.
+# "ANA" (default "ZZZ": ets picks the form by AICc, which tries many forms and is several times slower).
 suppressPackageStartupMessages({
   library(forecast)
   library(jsonlite)
@@ -19,6 +20,7 @@ spec_path <- if (length(args) >= 1) args[[1]] else Sys.getenv("SHELFCAST_SPEC")
 spec <- fromJSON(spec_path, simplifyVector = TRUE)
 method <- if (is.null(spec$params$method)) "ets" else spec$params$method
 if (!method %in% c("ets", "auto.arima")) stop("params.method must be 'ets' or 'auto.arima', got '", method, "'")
+ets_model <- if (is.null(spec$params$model)) "ZZZ" else spec$params$model
 season <- as.integer(spec$season_length)
 h <- as.integer(spec$horizon)
 levels <- as.numeric(spec$quantiles)
@@ -33,7 +35,11 @@ rows <- list()
 for (sid in names(spec$future_dates)) {
   y <- train$value[train$series_id == sid]
   y <- na.interp(ts(y, frequency = max(season, 1)))
-  fit <- if (method == "ets") ets(y) else auto.arima(y)
+  fit <- if (method == "auto.arima") auto.arima(y) else tryCatch(ets(y, model = ets_model), error = function(e) {
+    # A requested form the series cannot carry (too short for a season, say): let ets choose one.
+    message(sid, ": ets model ", ets_model, " failed (", conditionMessage(e), "); choosing the form automatically")
+    ets(y)
+  })
   fc <- if (length(widths) > 0) forecast(fit, h = h, level = widths) else forecast(fit, h = h)
   mean <- as.numeric(fc$mean)
   out <- data.frame(series_id = sid, date = spec$future_dates[[sid]], mean = mean, stringsAsFactors = FALSE)
