@@ -9,7 +9,8 @@
  * the old version keeps serving until the new one is ready. A champion whose alias was removed (its
  * version deleted) stops serving; a rollback is followed like any other move. When a new champion
  * cannot be loaded (artifact missing), the previous one keeps serving and the load is retried at the
- * next check; the failure is kept in {@link ModelCache.lastError}.
+ * next check; the failure is kept in {@link ModelCache.lastError}. The version served before the
+ * current one stays in memory, so rolling back to it takes effect at once.
  */
 import { availableParallelism } from 'node:os';
 import type { Queryable } from '../db/database.js';
@@ -45,6 +46,8 @@ export class ModelCache {
   #checkedAt = Number.NEGATIVE_INFINITY;
   #checking: Promise<void> | null = null;
   readonly #served = new Map<string, ServedModel>();
+  /** The version each model served before its current one, kept so a rollback to it is immediate. */
+  readonly #previous = new Map<string, ServedModel>();
   readonly #loads = new Map<string, Promise<ServedModel>>();
   #lastError: Error | null = null;
   #closed = false;
@@ -104,6 +107,7 @@ export class ModelCache {
   close(): void {
     this.#closed = true;
     this.#served.clear();
+    this.#previous.clear();
     this.#champions = new Map();
   }
 
@@ -127,8 +131,10 @@ export class ModelCache {
       const swaps: Promise<ServedModel>[] = [];
       for (const [name, served] of this.#served) {
         const ref = champions.get(name);
-        if (!ref) this.#served.delete(name);
-        else if (ref.version !== served.version || ref.artifactSha256 !== served.artifactSha256)
+        if (!ref) {
+          this.#served.delete(name);
+          this.#previous.delete(name);
+        } else if (ref.version !== served.version || ref.artifactSha256 !== served.artifactSha256)
           swaps.push(this.#load(ref));
       }
       const results = await Promise.allSettled(swaps);
@@ -142,6 +148,11 @@ export class ModelCache {
 
   /** Loads a champion once however many ask; it serves once loaded if the alias still names it. */
   #load(ref: ChampionRef): Promise<ServedModel> {
+    const previous = this.#previous.get(ref.model);
+    if (previous && previous.version === ref.version && previous.artifactSha256 === ref.artifactSha256) {
+      this.#serve(previous);
+      return Promise.resolve(previous);
+    }
     const key = `${ref.model}@${ref.version}:${ref.artifactSha256}`;
     let loading = this.#loads.get(key);
     if (!loading) {
@@ -151,12 +162,22 @@ export class ModelCache {
       })
         .then((served) => {
           const current = this.#champions?.get(ref.model);
-          if (!this.#closed && current?.version === ref.version) this.#served.set(ref.model, served);
+          if (current?.version === ref.version && current.artifactSha256 === ref.artifactSha256)
+            this.#serve(served);
           return served;
         })
         .finally(() => this.#loads.delete(key));
       this.#loads.set(key, loading);
     }
     return loading;
+  }
+
+  /** Swaps in `served`: one reference replaced, so a request sees either version, never a mix. */
+  #serve(served: ServedModel): void {
+    if (this.#closed) return;
+    const current = this.#served.get(served.model);
+    if (current === served) return;
+    if (current) this.#previous.set(served.model, current);
+    this.#served.set(served.model, served);
   }
 }

@@ -9,7 +9,7 @@ import { modelCatalog } from '../models/model-catalog.js';
 import { promote } from '../registry/promotion.js';
 import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
 import { ModelCache } from './model-cache.js';
-import { forecastOnline, MAX_PAIRS, type PairForecast } from './online-forecast.js';
+import { forecastOnline, forecastOnlineJson, MAX_PAIRS, type PairForecast } from './online-forecast.js';
 import { ServingError } from './serving-error.js';
 import { fixtureBundle, registerBundle } from './testing/serving-fixture.js';
 
@@ -87,6 +87,9 @@ test(`[${b}] forecasts are the champion bundle's predictions, for its own shape 
   assert.equal(own.forecasts[0]?.points[0]?.date, '2026-07-01');
   assert.deepEqual(Object.keys(own.forecasts[0]?.points[0]?.quantiles ?? {}), ['0.1', '0.5', '0.9']);
   assert.equal(own.forecasts.at(-1)?.algorithm, 'external:xgb');
+  // The JSON text form is the same response, serialised once per pair and reused.
+  for (let i = 0; i < 2; i++)
+    assert.equal(await forecastOnlineJson(cache, { pairs, horizon: 14 }), JSON.stringify(own));
 
   // Another shape: quantiles given in any order and repeated come back ascending once.
   const fitted = pairs.filter((p) => p.sku !== 'EXT');

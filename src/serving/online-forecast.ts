@@ -13,7 +13,7 @@
  */
 import type { ModelCache } from './model-cache.js';
 import type { ForecastShape } from './series-predictor.js';
-import type { PairForecast } from './served-model.js';
+import type { PairForecast, ServedModel } from './served-model.js';
 import { shapeKey } from './served-model.js';
 import { type RequestProblem, ServingError } from './serving-error.js';
 
@@ -134,6 +134,42 @@ export async function forecastOnline(
   cache: ModelCache,
   request: OnlineForecastRequest,
 ): Promise<OnlineForecastResponse> {
+  const { served, forecasts } = await answer(cache, request);
+  return { model: served.model, version: served.version, forecasts };
+}
+
+/**
+ * {@link forecastOnline}'s response as JSON text, the same text `JSON.stringify` gives for it. Each
+ * pair's forecast is serialised once per version and then reused, which saves most of a request's
+ * cost where the response is sent as text.
+ *
+ * @example
+ * reply.type('application/json').send(await forecastOnlineJson(cache, body));
+ */
+export async function forecastOnlineJson(cache: ModelCache, request: OnlineForecastRequest): Promise<string> {
+  const { served, forecasts } = await answer(cache, request);
+  let text = `{"model":${JSON.stringify(served.model)},"version":${served.version},"forecasts":[`;
+  for (let i = 0; i < forecasts.length; i++)
+    text += (i > 0 ? ',' : '') + pairJson(forecasts[i] as PairForecast);
+  return `${text}]}`;
+}
+
+/** Answers are frozen and shared, so their JSON text can be kept beside them. */
+const jsonText = new WeakMap<PairForecast, string>();
+
+function pairJson(forecast: PairForecast): string {
+  let text = jsonText.get(forecast);
+  if (text === undefined) {
+    text = JSON.stringify(forecast);
+    jsonText.set(forecast, text);
+  }
+  return text;
+}
+
+async function answer(
+  cache: ModelCache,
+  request: OnlineForecastRequest,
+): Promise<{ served: ServedModel; forecasts: PairForecast[] }> {
   const valid = validateOnlineRequest(request);
   const served = await cache.champion(valid.model);
   const shape: ForecastShape = {
@@ -154,6 +190,5 @@ export async function forecastOnline(
     );
   }
   const key = shapeKey(shape);
-  const forecasts = valid.pairs.map((p) => served.forecast(p.store, p.sku, shape, key));
-  return { model: served.model, version: served.version, forecasts };
+  return { served, forecasts: valid.pairs.map((p) => served.forecast(p.store, p.sku, shape, key)) };
 }
