@@ -17,6 +17,7 @@ import type { JobHandler } from '../../jobs/job-handler.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { openJobQueue } from '../../jobs/open-job-queue.js';
 import { ModelCache } from '../../serving/model-cache.js';
+import { FilesystemArtifactStore } from '../../tracking/filesystem-artifact-store.js';
 import { buildServer } from '../build-server.js';
 import type { ServerOptions } from '../server-context.js';
 
@@ -45,6 +46,8 @@ export interface TestServer {
   db: Database;
   jobs: JobQueue;
   models: ModelCache;
+  /** Where model bundles are stored: `<home>/artifacts`, as the pipeline stores them under SHELFCAST_HOME. */
+  artifacts: FilesystemArtifactStore;
   app: FastifyInstance;
   url: string;
   home: string;
@@ -66,7 +69,8 @@ export async function startTestServer(
   const db = extra.db ?? (await openTestDatabase());
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'shelfcast-server-'));
   const jobs = await openJobQueue(db, { concurrency: 1, handlers: { ...jobHandlers, ...extra.handlers } });
-  const models = new ModelCache(db);
+  const artifacts = FilesystemArtifactStore.fromEnv({ SHELFCAST_HOME: home });
+  const models = new ModelCache(db, { artifactStore: artifacts, workers: 0 });
   const app = await buildServer({ db, jobs, models }, { rateLimit: false, ...options, home });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const tokens = {} as TestServer['tokens'];
@@ -78,6 +82,7 @@ export async function startTestServer(
     db,
     jobs,
     models,
+    artifacts,
     app,
     url: address,
     home,
