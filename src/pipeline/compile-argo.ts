@@ -159,7 +159,7 @@ export function compileArgo(pipeline: Pipeline, options: ArgoCompileOptions): Co
       templates: [dag, ...pipeline.nodes.map((node) => stepTemplate(node, tasks.get(node.name)!, resolved))],
     },
   };
-  const doc = new Document(manifest);
+  const doc = new Document(manifest, { aliasDuplicateObjects: false });
   doc.commentBefore = headerComment(pipeline, 'Argo Workflow', resolved);
   return { manifest, yaml: doc.toString({ lineWidth: 0 }), tasks };
 }

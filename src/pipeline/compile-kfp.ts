@@ -163,9 +163,9 @@ export function compileKfp(pipeline: Pipeline, options: CompileOptions): Compile
       ],
     };
   }
-  const specDoc = new Document(spec);
+  const specDoc = new Document(spec, { aliasDuplicateObjects: false });
   specDoc.commentBefore = headerComment(pipeline, 'Kubeflow Pipelines v2 pipeline spec', resolved);
-  const yaml = `${specDoc.toString({ lineWidth: 0 })}---\n${new Document(platform).toString({ lineWidth: 0 })}`;
+  const yaml = `${specDoc.toString({ lineWidth: 0 })}---\n${new Document(platform, { aliasDuplicateObjects: false }).toString({ lineWidth: 0 })}`;
   return { spec, platform, yaml, tasks };
 }
 
