@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type BacktestSeries, backtestSeries } from '../evaluation/backtest.js';
+import { type BacktestSeries, backtestSeries, foldOrigins } from '../evaluation/backtest.js';
 import { modelCatalog } from '../models/model-catalog.js';
-import { backtestExternalTrainer } from './trainer-backtest.js';
+import { backtestScore } from '../tuning/model-tuning.js';
+import { backtestExternalTrainer, backtestScoreOf, foldIndex } from './trainer-backtest.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shelfcast-trainer-bt-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -72,5 +73,39 @@ describe('external trainer backtest', () => {
         assert.equal(Number.isFinite(f.metrics.pinball), Number.isFinite(f.metrics.mase));
       assert.ok(ours.folds.some((f) => Number.isFinite(f.metrics.pinball)));
     }
+  });
+
+  it('scores like the tuner scores a built-in model, so trainers and tuned models rank on equal terms', async () => {
+    const series: BacktestSeries[] = [
+      { id: 'a', start: '2026-01-01', y: Float64Array.from({ length: 45 }, (_, t) => 8 + ((t * 29) % 13)) },
+      // Too short for the oldest fold: the fold means must skip it as the tuner does.
+      { id: 'b', start: '2026-01-20', y: Float64Array.from({ length: 26 }, (_, t) => 4 + ((t * 7) % 5)) },
+    ];
+    const options = { horizon: 6, folds: 3, step: 4, seasonLength: 7, freq: 'D' as const };
+    const results = await backtestExternalTrainer(series, {
+      ...options,
+      name: 'node-naive',
+      workRoot: join(root, 'score'),
+      trainer: { command: [process.execPath, trainerPath], timeoutSeconds: 20 },
+    });
+    for (const metric of ['mase', 'rmsse'] as const) {
+      const ours = backtestScoreOf(results, series, options, metric);
+      const tuner = await backtestScore(series, 'naive', {}, { ...options, metric });
+      assert.ok(Number.isFinite(ours));
+      assert.ok(Math.abs(ours - tuner) < 1e-12 * tuner, `${metric}: ${ours} vs ${tuner}`);
+    }
+  });
+
+  it('numbers folds oldest first, right-aligned on the series end', () => {
+    const layout = { horizon: 4, folds: 3, step: 2 };
+    assert.deepEqual(
+      foldOrigins(20, layout).map((o) => foldIndex(20, o, layout)),
+      [0, 1, 2],
+    );
+    // A short series holding only the newest two folds.
+    assert.deepEqual(
+      foldOrigins(8, layout).map((o) => foldIndex(8, o, layout)),
+      [1, 2],
+    );
   });
 });
