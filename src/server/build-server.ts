@@ -225,6 +225,15 @@ async function handle(
     value: unknown,
   ): unknown => {
     if (!schema) return undefined;
+    const nul = nulPath(value);
+    if (nul !== null) {
+      problems.push({
+        in: where,
+        path: nul,
+        message: 'contains a NUL character (\\u0000), which text cannot hold',
+      });
+      return undefined;
+    }
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     problems.push(...fieldProblems(where, result.error));
@@ -302,6 +311,27 @@ async function handle(
     );
   }
   return checked.data;
+}
+
+/** Where a NUL character hides in a parsed request part (PostgreSQL text cannot store one), or null. */
+function nulPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(root)' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      const here = path === '' ? key : `${path}.${key}`;
+      if (key.includes('\u0000')) return here;
+      const found = nulPath(v, here);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {

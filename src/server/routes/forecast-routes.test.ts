@@ -191,6 +191,13 @@ describe(`[${testBackend()}] registry and forecast API`, () => {
 
   it('runs batch forecasts as a job and reads them back paged and as CSV', async (t) => {
     const server = await withTwoVersions(t);
+    // Refused at once, not as a failed job: no champion yet, or no such model.
+    const early = await server.call('POST', '/v1/batch-forecasts', { as: 'analyst' });
+    assert.equal(early.status, 404, early.text);
+    assert.equal(early.json.error.code, 'NO_CHAMPION');
+    const unknown = await server.call('POST', '/v1/batch-forecasts', { as: 'analyst', body: { model: 'nope' } });
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.equal((await server.call('GET', '/v1/jobs', { as: 'viewer' })).json.items.length, 0);
     await server.call('POST', '/v1/models/demand/promote', { body: { version: 2, reason: 'serve it' } });
     assert.equal((await server.call('POST', '/v1/batch-forecasts', { as: 'viewer' })).status, 403);
     const started = await server.call('POST', '/v1/batch-forecasts', {

@@ -6,8 +6,10 @@
  * back paged or as CSV.
  */
 import { z } from 'zod';
+import { listRegisteredModels, requireModelVersion } from '../../registry/model-registry.js';
 import { batchForecastsCsv, readBatchForecasts } from '../../serving/batch-forecasts.js';
 import { forecastOnline, MAX_HORIZON, MAX_PAIRS, MAX_QUANTILES } from '../../serving/online-forecast.js';
+import { ApiError } from '../api-error.js';
 import { type AnyRoute, common, defineRoute } from '../define-route.js';
 import type { ServerContext } from '../server-context.js';
 import { jobSchema } from './job-routes.js';
@@ -128,6 +130,10 @@ export function forecastRoutes(ctx: ServerContext): AnyRoute[] {
       audit: { action: 'forecast.batch' },
       handler: async ({ body, caller, audit }) => {
         audit(`batch-forecasts/${body?.model ?? 'champion'}`);
+        // Refused now rather than as a failed job: the model must exist and have a champion.
+        if (body?.model) await requireModelVersion(ctx.db, { model: body.model, version: 'champion' });
+        else if (!(await listRegisteredModels(ctx.db)).some((m) => m.champion !== null))
+          throw new ApiError(404, 'NO_CHAMPION', 'no model has a champion yet; promote a version first');
         return ctx.jobs.enqueue('batch-forecast', body?.model ? { model: body.model } : {}, {
           createdBy: caller!.id,
         });

@@ -112,8 +112,17 @@ describe(`[${testBackend()}] pipelines and experiments API`, () => {
     assert.equal(bad.status, 400, bad.text);
     assert.equal(bad.json.error.code, 'CONFIG_INVALID');
     const paths = bad.json.error.details.map((d: { path: string }) => d.path);
-    for (const p of ['name', 'horizon', 'algorithms.no-such-model'])
+    for (const p of ['config.name', 'config.horizon', 'config.algorithms.no-such-model'])
       assert.ok(paths.includes(p), `${p} in ${paths}`);
+    const unknownStore = await server.call('POST', '/v1/pipelines/train', {
+      as: 'analyst',
+      body: { config: { ...config, data: { stores: ['NOPE-1'], categories: ['nothing'] } } },
+    });
+    assert.equal(unknownStore.status, 400, unknownStore.text);
+    assert.deepEqual(
+      unknownStore.json.error.details.map((d: { path: string }) => d.path),
+      ['config.data.stores[0]', 'config.data.categories[0]'],
+    );
 
     const started = await server.call('POST', '/v1/pipelines/train', { as: 'analyst', body: { config } });
     assert.equal(started.status, 202, started.text);

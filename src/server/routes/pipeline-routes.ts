@@ -9,13 +9,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { getCatalogItem, listCatalog } from '../../catalog/catalog-store.js';
 import { type RunRecord, readRunRecord, runDirectory } from '../../pipeline/run-state.js';
 import type { JsonValue } from '../../pipeline/step.js';
-import { parsePipelineConfig } from '../../pipeline-config/pipeline-config.js';
+import { type PipelineConfig, parsePipelineConfig } from '../../pipeline-config/pipeline-config.js';
+import { PipelineConfigError } from '../../pipeline-config/pipeline-config-error.js';
 import { compareRuns, getRun, listRuns, metricHistory, resolveRunId } from '../../tracking/run-queries.js';
 import { listExperiments } from '../../tracking/run-store.js';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/run-types.js';
-import { badRequest, notFound } from '../api-error.js';
+import { ApiError, badRequest, type FieldProblem, notFound } from '../api-error.js';
 import { type AnyRoute, common, defineRoute } from '../define-route.js';
 import type { ServerContext } from '../server-context.js';
 import { jobSchema } from './job-routes.js';
@@ -112,7 +114,7 @@ export function pipelineRoutes(ctx: ServerContext): AnyRoute[] {
       responses: { 202: { description: 'the training job', schema: jobSchema } },
       audit: { action: 'pipeline.train' },
       handler: async ({ body, caller, audit }) => {
-        const config = parsePipelineConfig(body.config);
+        const config = await checkedConfig(ctx, body.config);
         audit(`pipelines/${config.name}`, { force: body.force });
         return ctx.jobs.enqueue(
           'train',
@@ -326,6 +328,52 @@ export function pipelineRoutes(ctx: ServerContext): AnyRoute[] {
       },
     }),
   ];
+}
+
+/**
+ * The config validated as `shelfcast train` validates it, plus the catalog references a run would
+ * only trip over later: every store and category it names must exist. Problems name their path in
+ * the request body (`config.horizon`).
+ */
+async function checkedConfig(ctx: ServerContext, raw: Record<string, unknown>): Promise<PipelineConfig> {
+  let config: PipelineConfig;
+  try {
+    config = parsePipelineConfig(raw);
+  } catch (error) {
+    if (error instanceof PipelineConfigError)
+      throw new ApiError(
+        400,
+        error.code,
+        error.message,
+        error.issues.map((i) => ({ in: 'body', path: `config.${i.path}`, message: i.message })),
+      );
+    throw error;
+  }
+  const problems: FieldProblem[] = [];
+  for (const [i, store] of (config.data.stores ?? []).entries())
+    if (!(await getCatalogItem(ctx.db, 'stores', store)))
+      problems.push({
+        in: 'body',
+        path: `config.data.stores[${i}]`,
+        message: `there is no store '${store}'`,
+      });
+  for (const [i, category] of (config.data.categories ?? []).entries()) {
+    const page = await listCatalog(ctx.db, 'products', { filters: { category }, limit: 1 });
+    if (page.total === 0)
+      problems.push({
+        in: 'body',
+        path: `config.data.categories[${i}]`,
+        message: `no product has the category '${category}'`,
+      });
+  }
+  if (problems.length > 0)
+    throw new ApiError(
+      400,
+      'CONFIG_INVALID',
+      `the config names catalog entries that do not exist: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      problems,
+    );
+  return config;
 }
 
 function pipelineRunJson(r: RunRecord): z.input<typeof pipelineRunSchema> {
