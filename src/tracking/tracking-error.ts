@@ -10,7 +10,11 @@ export type TrackingErrorCode =
   | 'INVALID_METRIC'
   | 'INVALID_FILTER'
   | 'ARTIFACT_NOT_FOUND'
-  | 'ARTIFACT_CORRUPT';
+  | 'ARTIFACT_CORRUPT'
+  /** The artifact store is configured wrongly (e.g. SHELFCAST_ARTIFACTS set, credentials missing). */
+  | 'ARTIFACT_STORE_CONFIG'
+  /** A request to the artifact store failed (refused, denied, no such bucket, server errors). */
+  | 'ARTIFACT_STORE_FAILED';
 
 export class TrackingError extends Error {
   override readonly name = 'TrackingError';
