@@ -40,6 +40,21 @@ async function serveChampion() {
   const t = performance.now();
   await models.champion();
   const loadSeconds = (performance.now() - t) / 1000;
+  // The serving module's own cost per request, without HTTP: answer (and serialise) one pair.
+  const { forecastOnline, forecastOnlineJson } = await import('../dist/serving/online-forecast.js');
+  const requests = bundlePairs(bundle).map((p) => ({ pairs: [p], horizon: 28, quantiles: [0.1, 0.5, 0.9] }));
+  const perCall = async (fn) => {
+    const n = 20_000;
+    const began = performance.now();
+    for (let i = 0; i < n; i++) await fn(models, requests[(i * 7919) % requests.length]);
+    return ((performance.now() - began) / n) * 1000;
+  };
+  await perCall(forecastOnline);
+  const inProcess = {
+    forecastOnline: await perCall(forecastOnline),
+    stringify: await perCall(async (m, r) => JSON.stringify(await forecastOnline(m, r))),
+    forecastOnlineJson: await perCall(forecastOnlineJson),
+  };
   const server = await startForecastServer({ db: home.db, home: home.home, models, minimal: args.minimal });
   process.send({
     url: server.url,
@@ -49,6 +64,7 @@ async function serveChampion() {
     algorithms: countBy(bundle.series.map((s) => s.fitted?.model ?? s.algorithm)),
     fitSeconds,
     loadSeconds,
+    inProcess,
     bundleBytes: registered.bytes,
   });
   process.on('message', async (m) => {
@@ -161,6 +177,10 @@ async function main() {
       `, loaded and answered for its own shape in ${real.info.loadSeconds.toFixed(1)} s`,
   );
   console.log(`response: ${Buffer.byteLength(sampleText)} bytes (1 pair × 28 days × 3 quantiles)`);
+  const us = real.info.inProcess;
+  console.log(
+    `in process, per request: forecastOnline ${us.forecastOnline.toFixed(1)} µs, + JSON.stringify ${us.stringify.toFixed(1)} µs, forecastOnlineJson ${us.forecastOnlineJson.toFixed(1)} µs`,
+  );
   console.log(
     `\n| server | req/s at fixed rate ${args.rate} | p50 ms | p90 ms | p99 ms | max ms | max req/s | p99 ms at max | failed |`,
   );

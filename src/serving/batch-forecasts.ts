@@ -6,6 +6,7 @@
  * comparison. Readers page through a run or stream it as CSV; without a version they get the most
  * recent run.
  */
+import { availableParallelism } from 'node:os';
 import type { Database, Queryable, SqlValue } from '../db/database.js';
 import { copyLine } from '../db/database.js';
 import type { ArtifactStore } from '../tracking/artifact-store.js';
@@ -24,7 +25,7 @@ export interface BatchForecastOptions {
   signal?: AbortSignal;
   /** Where the bundle is read from (default: the filesystem store under SHELFCAST_HOME). */
   artifactStore?: ArtifactStore;
-  /** Worker threads for the predictions (0: this thread; default: the cores but one, at least one). */
+  /** Worker threads for the predictions (0: this thread; default: one per core). */
   workers?: number;
 }
 
@@ -102,7 +103,8 @@ export async function runBatchForecasts(
   const total = bundle.series.length;
   progress(0, `forecasting ${total} series with ${model} v${version}`);
   const predictions = await predictAllSeries(bundle.series, shape, {
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    // This thread only waits meanwhile: every core predicts (small bundles stay in this thread).
+    workers: options.workers ?? (total <= 32 ? 0 : availableParallelism()),
     ...(signal ? { signal } : {}),
     onProgress: (done) => progress((0.8 * done) / total, `${done} of ${total} series forecast`),
   });
