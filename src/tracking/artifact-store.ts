@@ -2,8 +2,9 @@
  * @module tracking/artifact-store
  * The contract every artifact store fills: content-addressed blobs named by their sha256, so a file
  * logged by many runs (or registered as many model versions) is stored once. Implementations:
- * the local filesystem ({@link FilesystemArtifactStore}); an S3-compatible object store is the next
- * one to add behind this same interface (keys `sha256/<ab>/<hash>`, no other change to callers).
+ * the local filesystem ({@link FilesystemArtifactStore}) and an S3-compatible bucket
+ * ({@link S3ArtifactStore}), both with keys `sha256/<ab>/<hash>`; `artifactStoreFromEnv()` picks one
+ * from SHELFCAST_ARTIFACTS. `testing/artifact-store-contract.ts` is the suite every store passes.
  */
 
 /** Where a stored blob is and what it is. */
