@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,18 @@ test('the shipped example config is valid and its search spaces are accepted by 
   }
   assert.deepEqual(config.algorithms.ets?.space.model, ['ANN', 'AAN', 'ANA']);
   assert.deepEqual(config.algorithms['moving-average']?.space.window, { min: 7, max: 28 });
+});
+
+test('the shipped external-trainer example is valid and names the example trainers by paths that exist', async () => {
+  const file = resolve(exampleFile, '../demand-forecast-external.yaml');
+  const config = await loadPipelineConfig(file);
+  assert.equal(config.metric, 'wrmsse');
+  assert.deepEqual(Object.keys(config.trainers).sort(), ['python-xgboost', 'r-forecast']);
+  for (const trainer of Object.values(config.trainers)) {
+    assert.equal(trainer.cwd, resolve(file, '..'));
+    const script = trainer.command[1] ?? '';
+    assert.ok(existsSync(resolve(trainer.cwd ?? '', script)), script);
+  }
 });
 
 test('a minimal config gets the documented defaults', () => {

@@ -84,6 +84,8 @@ interface SegmentChoice {
   series: string[];
   model: string;
   params: Record<string, string | number | boolean>;
+  /** What `score` and the candidates' scores are: the tuning metric (RMSSE under a WRMSSE config). */
+  metric: TuningMetric;
   score: number;
   seasonalNaive: number;
   candidates: { model: string; score: number; trials: number }[];
@@ -265,7 +267,7 @@ const WORKER_THRESHOLD = 64;
 
 const train = defineStep({
   name: 'train',
-  version: '2',
+  version: '3',
   description:
     'Tunes every configured algorithm and backtests every external trainer per segment, and keeps the best (seasonal naive always beside).',
   inputs: { series: artifact('file', { format: 'json' }), segments: param('json'), config: param('json') },
@@ -370,6 +372,7 @@ const train = defineStep({
         series: ids,
         model: best.model,
         params: best.params ?? {},
+        metric: tuningMetric(config),
         score: best.score,
         seasonalNaive,
         candidates: candidates.map(({ model, score, trials }) => ({ model, score, trials })),
