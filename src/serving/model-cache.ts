@@ -12,7 +12,6 @@
  * next check; the failure is kept in {@link ModelCache.lastError}. The version served before the
  * current one stays in memory, so rolling back to it takes effect at once.
  */
-import { availableParallelism } from 'node:os';
 import type { Queryable } from '../db/database.js';
 import type { ArtifactStore } from '../tracking/artifact-store.js';
 import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
@@ -27,8 +26,8 @@ export interface ModelCacheOptions {
   /** Where bundles are read from (default: the filesystem store under SHELFCAST_HOME). */
   artifactStore?: ArtifactStore;
   /**
-   * Worker threads that compute a new champion's answers before it serves (default: one fewer than
-   * the cores, at least one; 0 computes them in this thread).
+   * Worker threads that compute a new champion's answers before it serves (0: this thread; default:
+   * this thread for up to 32 series, otherwise one fewer than the cores, at least one).
    */
   workers?: number;
   /** Remembered answers for request shapes other than the bundle's own, per version. */
@@ -39,7 +38,7 @@ export class ModelCache {
   readonly #db: Queryable;
   readonly #refreshMs: number;
   readonly #store: ArtifactStore;
-  readonly #workers: number;
+  readonly #workers: number | undefined;
   readonly #memoLimit: number | undefined;
   /** The aliases as last read; null before the first read. */
   #champions: Map<string, ChampionRef> | null = null;
@@ -62,7 +61,7 @@ export class ModelCache {
     this.#db = db;
     this.#refreshMs = options.refreshMs ?? 1000;
     this.#store = options.artifactStore ?? FilesystemArtifactStore.fromEnv();
-    this.#workers = options.workers ?? Math.max(1, availableParallelism() - 1);
+    this.#workers = options.workers;
     this.#memoLimit = options.memoLimit;
   }
 
@@ -157,7 +156,7 @@ export class ModelCache {
     let loading = this.#loads.get(key);
     if (!loading) {
       loading = loadServedModel(this.#store, ref, {
-        workers: this.#workers,
+        ...(this.#workers === undefined ? {} : { workers: this.#workers }),
         ...(this.#memoLimit === undefined ? {} : { memoLimit: this.#memoLimit }),
       })
         .then((served) => {
