@@ -35,6 +35,8 @@ export class FilesystemArtifactStore implements ArtifactStore {
   }
 
   async has(sha256: string): Promise<boolean> {
+    // Anything but a hash names no artifact; checked first so `../` cannot probe outside the store.
+    if (!isSha256(sha256)) return false;
     try {
       await access(this.#path(sha256));
       return true;

@@ -89,6 +89,8 @@ export function describeArtifactStoreContract(
       assert.equal(await store.has(absent), false);
       const { sha256 } = await store.put('present');
       assert.equal(await store.has(sha256), true);
+      // A name that is not a hash never reaches the storage (no path can escape the store).
+      assert.equal(await store.has('../../etc/passwd'), false);
     });
 
     it('refuses absent and malformed names with ARTIFACT_NOT_FOUND', async () => {
