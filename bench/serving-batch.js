@@ -71,7 +71,9 @@ console.log(
   `champion: ${bundle.series.length} series ${JSON.stringify(algorithms)}, horizon ${bundle.horizon}, quantiles ${bundle.quantiles.join('/')}` +
     (fitSeconds === null ? ' (fitted bundle from cache)' : ` (fitted in ${fitSeconds.toFixed(1)} s)`),
 );
-console.log('\n| database | pairs | rows | first run | of it predicting | pairs/s | rerun (replaces) | pairs/s |');
+console.log(
+  '\n| database | pairs | rows | first run | of it predicting | pairs/s | rerun (replaces) | pairs/s |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { label, first, again } of results) {
   console.log(
@@ -79,4 +81,6 @@ for (const { label, first, again } of results) {
   );
 }
 const worst = Math.max(...results.flatMap((r) => [r.first.seconds, r.again.seconds]));
-console.log(`\ngoal: all pairs in < 60 s: ${worst < 60 ? 'met' : 'NOT met'} (slowest run ${worst.toFixed(1)} s)`);
+console.log(
+  `\ngoal: all pairs in < 60 s: ${worst < 60 ? 'met' : 'NOT met'} (slowest run ${worst.toFixed(1)} s)`,
+);

@@ -4,8 +4,10 @@
 // server in a child process; beside it a bare node:http server in a child process answering a fixed
 // JSON body of the same size. autocannon (programmatic API, in this process) drives both: a fixed
 // rate (default 1,000 req/s for 10 s; latency percentiles, corrected for coordinated omission) and
-// maximum throughput. A third run puts the same champion behind a minimal node:http handler sending
-// forecastOnlineJson's text, to tell the serving module's cost from the HTTP framework's. Goals: p99 < 10 ms at 1,000 req/s; ≥ 50 % of the bare server's throughput.
+// maximum throughput. Two more runs tell the serving module's cost from the HTTP layer's: the API
+// server with its response validation off, and the same champion behind a minimal node:http handler
+// sending forecastOnlineJson's text. Goals: p99 < 10 ms at 1,000 req/s; ≥ 50 % of the bare
+// server's throughput.
 //
 //   node bench/serving-online.js [--series 1240] [--rate 1000] [--duration 10] [--connections 20]
 // Needs `npm run build` first. The fitted bundle is cached in the temp folder between runs.
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     role: { type: 'string' },
     'body-bytes': { type: 'string' },
     minimal: { type: 'boolean', default: false },
+    'no-validate': { type: 'boolean', default: false },
   },
 });
 
@@ -55,7 +58,13 @@ async function serveChampion() {
     stringify: await perCall(async (m, r) => JSON.stringify(await forecastOnline(m, r))),
     forecastOnlineJson: await perCall(forecastOnlineJson),
   };
-  const server = await startForecastServer({ db: home.db, home: home.home, models, minimal: args.minimal });
+  const server = await startForecastServer({
+    db: home.db,
+    home: home.home,
+    models,
+    minimal: args.minimal,
+    validateResponses: !args['no-validate'],
+  });
   process.send({
     url: server.url,
     headers: server.headers,
@@ -162,6 +171,10 @@ async function main() {
   if (sample.status !== 200) throw new Error(`the server answered ${sample.status}: ${sampleText}`);
   const served = await measure(real.info.url, real.info.headers, bodies);
   await stopChild(real.child);
+  // The same server without its response validation (a setting of buildServer), for its share.
+  const unchecked = await startChild('real', ['--no-validate']);
+  const uncheckedServed = await measure(unchecked.info.url, unchecked.info.headers, bodies);
+  await stopChild(unchecked.child);
   // The serving module alone: the same champion behind a minimal handler that sends the JSON text.
   const minimal = await startChild('real', ['--minimal']);
   const module = await measure(minimal.info.url, minimal.info.headers, bodies);
@@ -186,6 +199,7 @@ async function main() {
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(line('shelfcast POST /v1/forecasts', served));
+  console.log(line('same, validateResponses: false', uncheckedServed));
   console.log(line('minimal node:http + forecastOnlineJson', module));
   console.log(line('bare node:http, fixed body', baseline));
   const ratio = served.max.requests.average / baseline.max.requests.average;

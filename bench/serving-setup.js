@@ -79,7 +79,7 @@ export async function registerBench(db, store, model, bundle, { champion = true 
  * benchmark measures serving, not the limiter), or a minimal node:http handler sending
  * forecastOnlineJson's text (asked for with `minimal`, or when the server is not built).
  */
-export async function startForecastServer({ db, home, models, minimal = false }) {
+export async function startForecastServer({ db, home, models, minimal = false, validateResponses = true }) {
   let built = null;
   if (!minimal) {
     try {
@@ -92,11 +92,11 @@ export async function startForecastServer({ db, home, models, minimal = false })
     const { openJobQueue } = await import('../dist/jobs/open-job-queue.js');
     const { createToken } = await import('../dist/auth/api-tokens.js');
     const jobs = await openJobQueue(db, { redisUrl: '' });
-    const app = await built.buildServer({ db, jobs, models }, { rateLimit: false, home });
+    const app = await built.buildServer({ db, jobs, models }, { rateLimit: false, home, validateResponses });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const { token } = await createToken(db, { role: 'viewer', name: 'bench', createdBy: 'bench' });
     return {
-      kind: 'API server (buildServer, viewer token, rate limit off, responses validated)',
+      kind: `API server (buildServer, viewer token, rate limit off, responses ${validateResponses ? '' : 'not '}validated)`,
       url: `${url}/v1/forecasts`,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       async close() {
