@@ -52,7 +52,7 @@ const RELEASE_SETTLE_MS = 5000;
 interface ActiveJob {
   controller: AbortController;
   attempt: number | undefined;
-  done: Promise<unknown>;
+  done: Promise<void>;
 }
 
 /**
@@ -74,10 +74,14 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
   const processJob = async (job: Job, token: string | undefined): Promise<null> => {
     const id = job.id!;
     const started = Date.now();
+    let finished: () => void = () => {};
     const entry: ActiveJob = {
       controller: new AbortController(),
       attempt: undefined,
-      done: Promise.resolve(),
+      // Settles when this function returns, after any hand-back to the queue, not just the handler.
+      done: new Promise<void>((resolve) => {
+        finished = resolve;
+      }),
     };
     const run = runJobAttempt(id, {
       db,
@@ -92,7 +96,6 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
         emit({ type: 'started', jobId: id, jobType: record.type, attempt });
       },
     });
-    entry.done = run.catch(() => {});
     active.set(id, entry);
     try {
       const outcome = await run;
@@ -117,8 +120,13 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
         case 'aborted':
           if (outcome.reason === release) {
             await store.release(id, outcome.attempt, releaseMessage);
-            // Straight back to waiting, so another worker need not wait for the lock to expire.
-            if (token) await job.moveToWait(token);
+            try {
+              // Straight back to waiting, so another worker need not wait for the lock to expire.
+              if (token) await job.moveToWait(token);
+            } catch (error) {
+              // The lock then expires and the stall check hands the job on, seconds later.
+              emit({ type: 'error', message: `job ${id}: ${(error as Error).message}` });
+            }
             emit({ type: 'released', jobId: id, attempt: outcome.attempt });
             throw new WaitingError();
           }
@@ -127,6 +135,7 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
       }
     } finally {
       active.delete(id);
+      finished();
     }
   };
 

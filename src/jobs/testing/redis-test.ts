@@ -50,7 +50,12 @@ export function testQueuePrefix(): string {
 
 /** Deletes every key under `prefix` (the test's queue, its jobs, locks and events). */
 export async function removeQueueKeys(prefix: string, url = TEST_REDIS_URL): Promise<void> {
-  const queue = new Queue(JOB_QUEUE_NAME, { connection: redisConnection(url, 'worker'), prefix });
+  const queue = new Queue(JOB_QUEUE_NAME, {
+    connection: redisConnection(url, 'worker'),
+    prefix,
+    // Opening a queue writes its meta key: these only clean up and count.
+    skipMetasUpdate: true,
+  });
   try {
     await queue.obliterate({ force: true });
     const client = await queue.client;
@@ -67,7 +72,12 @@ export async function removeQueueKeys(prefix: string, url = TEST_REDIS_URL): Pro
 
 /** Counts the keys under `prefix`, to prove a cleanup left none. */
 export async function countQueueKeys(prefix: string, url = TEST_REDIS_URL): Promise<number> {
-  const queue = new Queue(JOB_QUEUE_NAME, { connection: redisConnection(url, 'worker'), prefix });
+  const queue = new Queue(JOB_QUEUE_NAME, {
+    connection: redisConnection(url, 'worker'),
+    prefix,
+    // Opening a queue writes its meta key: these only clean up and count.
+    skipMetasUpdate: true,
+  });
   try {
     const client = await queue.client;
     let n = 0;
