@@ -95,6 +95,10 @@ test('prepare zero-fills each store × product from its first sale to the last d
   assert.ok(Object.keys(classes).every((c) => ['smooth', 'erratic', 'intermittent', 'lumpy'].includes(c)));
 });
 
+// A failed trainer's work folder is kept under the temporary folder for inspection: keep this file's
+// inside a folder removed when the test process exits.
+process.env.TMPDIR = tempDir('std-tmp');
+
 // A trainer in Node (so the test needs no Python or R): every step repeats the last value, ±1.
 const naiveTrainer = join(tempDir('std-trainer'), 'naive-trainer.mjs');
 writeFileSync(
