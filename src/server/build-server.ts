@@ -81,6 +81,23 @@ export async function buildServer(
     return503OnClosing: true,
     // A client cannot keep the server from stopping by holding idle keep-alive connections.
     forceCloseConnections: 'idle',
+    // Room for the longest key a route accepts (200 characters) once percent-encoded.
+    routerOptions: { maxParamLength: 1000 },
+    // Errors the router raises before any route runs get the same JSON shape as all others.
+    frameworkErrors: (error, request, reply) => {
+      const longParam = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendError(
+        request,
+        reply,
+        new ApiError(
+          longParam ? 414 : 400,
+          longParam ? 'URI_TOO_LONG' : 'INVALID_URL',
+          longParam
+            ? 'a path parameter is longer than any key this API accepts'
+            : 'the URL cannot be decoded; percent-encode it as UTF-8',
+        ),
+      );
+    },
   });
   const limiter = settings.rateLimit ? new RateLimiter(settings.rateLimit) : null;
   const metrics = registerServerMetrics(context);

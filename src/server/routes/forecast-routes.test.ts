@@ -195,7 +195,10 @@ describe(`[${testBackend()}] registry and forecast API`, () => {
     const early = await server.call('POST', '/v1/batch-forecasts', { as: 'analyst' });
     assert.equal(early.status, 404, early.text);
     assert.equal(early.json.error.code, 'NO_CHAMPION');
-    const unknown = await server.call('POST', '/v1/batch-forecasts', { as: 'analyst', body: { model: 'nope' } });
+    const unknown = await server.call('POST', '/v1/batch-forecasts', {
+      as: 'analyst',
+      body: { model: 'nope' },
+    });
     assert.equal(unknown.status, 404, unknown.text);
     assert.equal((await server.call('GET', '/v1/jobs', { as: 'viewer' })).json.items.length, 0);
     await server.call('POST', '/v1/models/demand/promote', { body: { version: 2, reason: 'serve it' } });
