@@ -2,24 +2,23 @@
  * @module jobs/handlers/train-job
  * The `train` job: the standard demand-forecasting pipeline, as `shelfcast train` runs it, for a
  * config file (`{ configPath }`) or a config given inline (`{ config }`), with `force` to rerun every
- * step. Result: the train summary
+ * step. Progress follows the pipeline's steps and the search's trials. Result: the train summary
  * (run id, steps, outputs such as the registration). A pipeline whose step failed fails the job
  * (`TRAIN_FAILED`) naming the step and the run.
  *
  * The pipeline's steps open the database themselves; here they borrow the job's handle, which the
  * embedded database requires (it admits one process, and one handle per process).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { shareDatabase } from '../../db/open-database.js';
+import type { RunEvent } from '../../pipeline/local-runner.js';
 import type { JsonValue } from '../../pipeline/step.js';
 import { loadPipelineConfig, parsePipelineConfig } from '../../pipeline-config/pipeline-config.js';
-import { trainFromConfig } from '../../pipeline-config/train.js';
+import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
+import { train } from '../../pipeline-config/train.js';
 import { JobError } from '../job-error.js';
-import type { JobHandler } from '../job-handler.js';
+import type { JobContext, JobHandler } from '../job-handler.js';
 import { parsePayload } from './job-payload.js';
 
 const trainPayload = z.union([
@@ -40,15 +39,12 @@ export const trainJob: JobHandler = async (payload, ctx) => {
   const config = 'configPath' in p ? await loadPipelineConfig(p.configPath) : parsePipelineConfig(p.config);
   ctx.signal.throwIfAborted();
   ctx.progress(0, `training ${config.name}`);
-  const inline = 'config' in p ? await writeInlineConfig(ctx.jobId, p.config) : undefined;
-  const file = 'configPath' in p ? resolve(p.configPath) : inline!.file;
   const returnDatabase = lendDatabase(ctx.db);
-  let summary: Awaited<ReturnType<typeof trainFromConfig>>;
+  let summary: Awaited<ReturnType<typeof train>>;
   try {
-    summary = await trainFromConfig(file, { force: p.force ?? false });
+    summary = await train(config, { force: p.force ?? false, onEvent: stepProgress(ctx) });
   } finally {
     returnDatabase();
-    await inline?.remove();
   }
   if (summary.status === 'failed') {
     const failed = summary.steps.find((s) => s.status === 'failed');
@@ -70,15 +66,24 @@ export const trainJob: JobHandler = async (payload, ctx) => {
   return JSON.parse(JSON.stringify(summary)) as JsonValue;
 };
 
-/** An inline config as a file for the pipeline to load (JSON is YAML too). */
-async function writeInlineConfig(
-  jobId: string,
-  config: Record<string, unknown>,
-): Promise<{ file: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'shelfcast-train-job-'));
-  const file = join(dir, `job-${jobId}-config.json`);
-  await writeFile(file, JSON.stringify(config));
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+/** Overall progress from step events: finished steps plus the running step's own share. */
+function stepProgress(ctx: JobContext): (event: RunEvent) => void {
+  const total = standardPipeline.nodes.length;
+  let finished = 0;
+  return (event) => {
+    if (event.type === 'step-finished') {
+      finished++;
+      ctx.progress(finished / total, `${event.step} ${event.status}`);
+    } else if (event.type === 'step-started') {
+      ctx.progress(finished / total, `${event.step} running`);
+    } else {
+      const share = event.total > 0 ? Math.min(1, event.done / event.total) : 0;
+      ctx.progress(
+        (finished + share) / total,
+        `${event.step}: ${event.message ?? `${event.done} of ${event.total}`}`,
+      );
+    }
+  };
 }
 
 // Several train jobs may run at once on one handle: it is lent while any of them runs.
