@@ -24,7 +24,7 @@ interface RetrainJson {
   newData: boolean;
   status: string;
   steps: { name: string; status: string; cacheHit: boolean | null }[];
-  registration: { version: number; outcome: string } | null;
+  registration: { version: number; outcome: string; reason: string } | null;
 }
 
 test(`[${b}] shelfcast retrain: no new data is all cache hits; new sales rerun the pipeline and register a new version`, async (t) => {

@@ -2,15 +2,12 @@
  * @module pipeline-config/champion-rescore
  * New data means a new backtest, and metrics from different backtests cannot be compared. Before a
  * retrained version is judged, the current champion's choices (model and parameters per segment,
- * from its tracking run) are backtested again on the new data with the same folds, so the
- * promotion policy compares both on one backtest.
+ * from its tracking run) are read here, so the register step can backtest them again on the new
+ * data with the same folds and the promotion policy compares both on one backtest.
  */
 import type { Queryable } from '../db/database.js';
-import type { BacktestSeries } from '../evaluation/backtest.js';
-import { SEASONAL_NAIVE } from '../models/model-catalog.js';
 import { getModelVersion } from '../registry/model-registry.js';
 import { getRun } from '../tracking/run-queries.js';
-import { type BacktestScoreOptions, backtestScore } from '../tuning/model-tuning.js';
 
 /** What the train step chose for one segment, as the register step logs it under `selection`. */
 export interface ChampionChoice {
@@ -51,36 +48,4 @@ export async function championChoices(
     dataSnapshotHash: champion.lineage.dataSnapshotHash,
     choices,
   };
-}
-
-/**
- * Backtests the champion's choices on today's segments: each segment with the champion's model for
- * it (seasonal naive for a segment the champion never saw), series-weighted like the evaluation.
- * NaN when no segment could be backtested.
- *
- * @example
- * const value = await rescoreChampion(choices, segments, options);
- */
-export async function rescoreChampion(
-  choices: readonly ChampionChoice[],
-  segments: readonly { segment: string; series: readonly BacktestSeries[] }[],
-  options: BacktestScoreOptions,
-): Promise<number> {
-  const bySegment = new Map(choices.map((c) => [c.segment, c]));
-  let total = 0;
-  let weighted = 0;
-  for (const { segment, series } of segments) {
-    if (series.length === 0) continue;
-    const choice = bySegment.get(segment);
-    const score = await backtestScore(
-      series,
-      choice?.model ?? SEASONAL_NAIVE,
-      choice?.params ?? {},
-      options,
-    ).catch(() => Number.NaN);
-    if (!Number.isFinite(score)) continue;
-    weighted += score * series.length;
-    total += series.length;
-  }
-  return total === 0 ? Number.NaN : weighted / total;
 }

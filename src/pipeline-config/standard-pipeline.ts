@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Queryable } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';
 import type { BacktestSeries } from '../evaluation/backtest.js';
 import { type BacktestReport, runBacktest } from '../evaluation/backtest-runner.js';
@@ -44,6 +45,7 @@ import {
   seriesFoldScores,
   seriesMetric,
 } from './backtest-scores.js';
+import { championChoices } from './champion-rescore.js';
 import { type PipelineConfig, parsePipelineConfig, toSearchSpaceConfig } from './pipeline-config.js';
 import {
   backtestTrainer,
@@ -404,6 +406,94 @@ interface Evaluation {
   }[];
 }
 
+/** A segment's model choice to backtest: what train chose, or the champion's choice on new data. */
+interface ChoiceToScore {
+  segment: string;
+  series: string[];
+  model: string;
+  params: Record<string, string | number | boolean>;
+}
+
+/**
+ * Backtests each choice against seasonal naive, fold by fold, in the config's metric, and pools them
+ * into the overall score. Returns null for `overall` when no segment could be scored. A choice of an
+ * external trainer is scored from the backtest train ran for it (`stored`); one not there scores NaN.
+ */
+async function scoreChoices(
+  all: PreparedSeries[],
+  choices: readonly ChoiceToScore[],
+  config: PipelineConfig,
+  stored: TrainerBacktests,
+  log: { warn(message: string): void },
+): Promise<Evaluation> {
+  const layout = {
+    horizon: config.horizon,
+    folds: config.backtest.folds,
+    ...(config.backtest.step ? { step: config.backtest.step } : {}),
+  };
+  const perSeries = seriesMetric(config.metric);
+  const weighted = config.metric === 'wrmsse';
+  const segments: Evaluation['segments'] = [];
+  const pooled: { chosen: SeriesFoldScores[]; seasonalNaive: SeriesFoldScores[] } = {
+    chosen: [],
+    seasonalNaive: [],
+  };
+  for (const choice of choices) {
+    const panel = segmentSeries(all, choice.series);
+    const trainer = trainerOf(choice.model);
+    // A trainer's backtest is the one train ran (same folds); rerunning it would only cost time.
+    let report: BacktestReport | undefined;
+    try {
+      report = await runBacktest(panel, {
+        models: trainer ? [SEASONAL_NAIVE] : [choice.model],
+        ...layout,
+        seasonLength: config.seasonLength,
+        freq: 'D',
+        quantiles: config.quantiles,
+        params: trainer ? {} : { [choice.model]: choice.params },
+        workers: panel.length >= WORKER_THRESHOLD ? availableParallelism() : 1,
+      });
+    } catch (error) {
+      log.warn(`${choice.segment}: ${choice.model} could not be backtested (${(error as Error).message})`);
+    }
+    const ofModel = (model: string) => report?.series.filter((r) => r.model === model) ?? [];
+    const chosenResults = trainer ? (stored[choice.segment]?.[trainer] ?? []) : ofModel(choice.model);
+    const chosenScores = seriesFoldScores(chosenResults, panel, layout, perSeries);
+    const naiveScores = seriesFoldScores(ofModel(SEASONAL_NAIVE), panel, layout, perSeries);
+    const folds = foldScores(chosenScores, layout.folds, weighted);
+    const naiveFolds = foldScores(naiveScores, layout.folds, weighted);
+    const entry = {
+      segment: choice.segment,
+      model: choice.model,
+      series: panel.length,
+      folds,
+      seasonalNaiveFolds: naiveFolds,
+      chosen: meanOfFolds(folds),
+      seasonalNaive: meanOfFolds(naiveFolds),
+    };
+    segments.push(entry);
+    // A segment whose series are all too short for the backtest scores NaN and is left out of the overall.
+    if (Number.isFinite(entry.chosen) && Number.isFinite(entry.seasonalNaive)) {
+      pooled.chosen.push(...chosenScores);
+      pooled.seasonalNaive.push(...naiveScores);
+    }
+  }
+  const scored = segments.filter((s) => Number.isFinite(s.chosen) && Number.isFinite(s.seasonalNaive));
+  const total = scored.reduce((a, s) => a + s.series, 0);
+  const bySeries = (f: (s: Evaluation['segments'][number]) => number) =>
+    total === 0 ? Number.NaN : scored.reduce((a, s) => a + f(s) * s.series, 0) / total;
+  return {
+    metric: config.metric,
+    overall: weighted
+      ? {
+          chosen: meanOfFolds(foldScores(pooled.chosen, layout.folds, true)),
+          seasonalNaive: meanOfFolds(foldScores(pooled.seasonalNaive, layout.folds, true)),
+        }
+      : { chosen: bySeries((s) => s.chosen), seasonalNaive: bySeries((s) => s.seasonalNaive) },
+    segments,
+  };
+}
+
 const evaluate = defineStep({
   name: 'evaluate',
   version: '3',
@@ -418,82 +508,68 @@ const evaluate = defineStep({
   outputs: { evaluation: param('json') },
   async run({ series, selection, config: raw, trainerBacktests }, { log }) {
     const config = configOf(raw);
-    const all = readJson<PreparedSeries[]>(series);
-    const stored = readJson<TrainerBacktests>(trainerBacktests);
-    const layout = {
-      horizon: config.horizon,
-      folds: config.backtest.folds,
-      ...(config.backtest.step ? { step: config.backtest.step } : {}),
-    };
-    const perSeries = seriesMetric(config.metric);
-    const weighted = config.metric === 'wrmsse';
-    const segments: Evaluation['segments'] = [];
-    const pooled: { chosen: SeriesFoldScores[]; seasonalNaive: SeriesFoldScores[] } = {
-      chosen: [],
-      seasonalNaive: [],
-    };
-    for (const choice of selection as unknown as SegmentChoice[]) {
-      const panel = segmentSeries(all, choice.series);
-      const trainer = trainerOf(choice.model);
-      // A trainer's backtest is the one train ran (same folds); rerunning it would only cost time.
-      let report: BacktestReport | undefined;
-      try {
-        report = await runBacktest(panel, {
-          models: trainer ? [SEASONAL_NAIVE] : [choice.model],
-          ...layout,
-          seasonLength: config.seasonLength,
-          freq: 'D',
-          quantiles: config.quantiles,
-          params: trainer ? {} : { [choice.model]: choice.params },
-          workers: panel.length >= WORKER_THRESHOLD ? availableParallelism() : 1,
-        });
-      } catch (error) {
-        log.warn(`${choice.segment}: ${choice.model} could not be backtested (${(error as Error).message})`);
-      }
-      const ofModel = (model: string) => report?.series.filter((r) => r.model === model) ?? [];
-      const chosenResults = trainer ? (stored[choice.segment]?.[trainer] ?? []) : ofModel(choice.model);
-      const chosenScores = seriesFoldScores(chosenResults, panel, layout, perSeries);
-      const naiveScores = seriesFoldScores(ofModel(SEASONAL_NAIVE), panel, layout, perSeries);
-      const folds = foldScores(chosenScores, layout.folds, weighted);
-      const naiveFolds = foldScores(naiveScores, layout.folds, weighted);
-      const entry = {
-        segment: choice.segment,
-        model: choice.model,
-        series: panel.length,
-        folds,
-        seasonalNaiveFolds: naiveFolds,
-        chosen: meanOfFolds(folds),
-        seasonalNaive: meanOfFolds(naiveFolds),
-      };
-      segments.push(entry);
-      // A segment whose series are all too short for the backtest scores NaN and is left out of the overall.
-      if (Number.isFinite(entry.chosen) && Number.isFinite(entry.seasonalNaive)) {
-        pooled.chosen.push(...chosenScores);
-        pooled.seasonalNaive.push(...naiveScores);
-      }
-    }
-    const scored = segments.filter((s) => Number.isFinite(s.chosen) && Number.isFinite(s.seasonalNaive));
-    if (scored.length === 0)
+    const evaluation = await scoreChoices(
+      readJson<PreparedSeries[]>(series),
+      selection as unknown as SegmentChoice[],
+      config,
+      readJson<TrainerBacktests>(trainerBacktests),
+      log,
+    );
+    if (!evaluation.segments.some((s) => Number.isFinite(s.chosen) && Number.isFinite(s.seasonalNaive)))
       throw StepError.nonRetryable(
         'no segment could be backtested: the series are shorter than folds × step + horizon; lower backtest.folds or horizon, or widen data',
         'BACKTEST_TOO_SHORT',
       );
-    const total = scored.reduce((a, s) => a + s.series, 0);
-    const bySeries = (f: (s: Evaluation['segments'][number]) => number) =>
-      scored.reduce((a, s) => a + f(s) * s.series, 0) / total;
-    const evaluation: Evaluation = {
-      metric: config.metric,
-      overall: weighted
-        ? {
-            chosen: meanOfFolds(foldScores(pooled.chosen, layout.folds, true)),
-            seasonalNaive: meanOfFolds(foldScores(pooled.seasonalNaive, layout.folds, true)),
-          }
-        : { chosen: bySeries((s) => s.chosen), seasonalNaive: bySeries((s) => s.seasonalNaive) },
-      segments,
-    };
     return { evaluation: JSON.parse(JSON.stringify(evaluation)) as JsonValue };
   },
 });
+
+/**
+ * The champion's score on this run's backtest when its registered score came from other data (or
+ * another backtest design), so the promotion policy compares both on one backtest. Null when there
+ * is no champion, it was trained on this very snapshot, or one of its choices cannot be re-run here.
+ */
+async function rescoreChampion(
+  db: Queryable,
+  config: PipelineConfig,
+  backtestId: string,
+  snapshotHash: string,
+  all: PreparedSeries[],
+  selection: readonly SegmentChoice[],
+  stored: TrainerBacktests,
+  log: { info(message: string): void; warn(message: string): void },
+): Promise<{ version: number; value: number } | null> {
+  const champion = await championChoices(db, config.name);
+  if (!champion) return null;
+  if (champion.backtestId === backtestId && champion.dataSnapshotHash === snapshotHash) return null;
+  const bySegment = new Map(champion.choices.map((c) => [c.segment, c]));
+  const choices: ChoiceToScore[] = selection.map((current) => {
+    const theirs = bySegment.get(current.segment);
+    // A segment the champion never saw is what it would have forecast with its fallback.
+    return {
+      segment: current.segment,
+      series: current.series,
+      model: theirs?.model ?? SEASONAL_NAIVE,
+      params: theirs?.params ?? {},
+    };
+  });
+  const missing = choices.find((c) => {
+    const trainer = trainerOf(c.model);
+    return trainer !== undefined && !stored[c.segment]?.[trainer];
+  });
+  if (missing) {
+    log.info(
+      `champion v${champion.version} is not re-scored: its ${missing.segment} model ${missing.model} is not among this run's trainers`,
+    );
+    return null;
+  }
+  const evaluation = await scoreChoices(all, choices, config, stored, log);
+  if (!Number.isFinite(evaluation.overall.chosen)) return null;
+  log.info(
+    `champion v${champion.version} re-scored on this backtest: ${config.metric} ${evaluation.overall.chosen}`,
+  );
+  return { version: champion.version, value: evaluation.overall.chosen };
+}
 
 const fit = defineStep({
   name: 'fit',
@@ -594,7 +670,7 @@ const fit = defineStep({
 
 const register = defineStep({
   name: 'register',
-  version: '4',
+  version: '5',
   description: 'Tracks the run, registers a model version with its lineage and proposes its promotion.',
   inputs: {
     config: param('json'),
@@ -605,10 +681,23 @@ const register = defineStep({
     evaluation: param('json'),
     bundle: artifact('file', { format: 'json' }),
     models: artifact('dir'),
+    series: artifact('file', { format: 'json' }),
+    trainerBacktests: artifact('file', { format: 'json' }),
   },
   outputs: { registration: param('json') },
   async run(
-    { config: raw, configHash, snapshotHash, report, selection, evaluation: rawEvaluation, bundle, models },
+    {
+      config: raw,
+      configHash,
+      snapshotHash,
+      report,
+      selection,
+      evaluation: rawEvaluation,
+      bundle,
+      models,
+      series,
+      trainerBacktests,
+    },
     ctx,
   ) {
     const config = configOf(raw);
@@ -680,10 +769,20 @@ const register = defineStep({
         artifact: { sha256: stored.sha256, uri: store.uri(stored.sha256) },
         description: evaluation.segments.map((s) => `${s.segment}: ${s.model}`).join(', '),
       });
+      const championRescore = await rescoreChampion(
+        db,
+        config,
+        backtestId,
+        snapshotHash as string,
+        readJson<PreparedSeries[]>(series),
+        selection as unknown as SegmentChoice[],
+        readJson<TrainerBacktests>(trainerBacktests),
+        ctx.log,
+      );
       const decision = await proposePromotion(
         db,
         { model: config.name, version: version.version },
-        { metric, margin: config.promotion.margin },
+        { metric, margin: config.promotion.margin, ...(championRescore ? { championRescore } : {}) },
       );
       await endRun(db, run.runId);
       return {
@@ -802,6 +901,8 @@ export const standardPipeline = definePipeline({
         evaluation: fromStep('evaluate', 'evaluation'),
         bundle: fromStep('fit', 'bundle'),
         models: fromStep('fit', 'models'),
+        series: fromStep('prepare', 'series'),
+        trainerBacktests: fromStep('train', 'trainerBacktests'),
       },
     },
     {
