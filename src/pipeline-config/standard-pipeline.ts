@@ -32,7 +32,7 @@ import { readSnapshot, writeSnapshot } from '../pipeline/snapshot.js';
 import { artifact, defineStep, type JsonValue, param } from '../pipeline/step.js';
 import { registerModelVersion } from '../registry/model-registry.js';
 import { proposePromotion } from '../registry/promotion.js';
-import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
+import { artifactStoreFromEnv } from '../tracking/artifact-store-from-env.js';
 import { endRun, logArtifact, logMetrics, logParams, startRun } from '../tracking/run-store.js';
 import { backtestScoreOf } from '../trainers/trainer-backtest.js';
 import { backtestScore, selectPerSegment, type TuningMetric } from '../tuning/model-tuning.js';
@@ -741,7 +741,7 @@ const register = defineStep({
       await logParams(db, run.runId, { selection });
       // Trainer model files first, each under the run and by content, so the version's bundle (which
       // lists their hashes) never names a file the store lacks.
-      const store = FilesystemArtifactStore.fromEnv();
+      const store = artifactStoreFromEnv();
       for (const file of parseModelBundle(readFileSync(bundle)).modelFiles ?? []) {
         const kept = await logArtifact(db, store, run.runId, file.path, { file: join(models, file.path) });
         if (kept.sha256 !== file.sha256)
