@@ -12,6 +12,7 @@ import { registerIngestCommand } from './ingest-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerPipelineCommand } from './pipeline-command.js';
 import { registerRunsCommand } from './runs-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerTrainCommand } from './train-command.js';
 
@@ -29,4 +30,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerTrainCommand,
   registerTokenCommand,
   registerPipelineCommand,
+  registerServeCommand,
 ];

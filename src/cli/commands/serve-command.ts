@@ -1,0 +1,94 @@
+/**
+ * @module cli/commands/serve-command
+ * `shelfcast serve [--port 8080] [--host 127.0.0.1]`: the HTTP API on the configured storage. Opens
+ * the database once and lends it to everything in the process (pipeline steps, in-process jobs), so
+ * the embedded database works; on the first start (no token at all yet) creates an admin token and
+ * prints it once; stops cleanly on SIGINT and SIGTERM.
+ */
+import type { Command } from 'commander';
+import { ensureInitialAdminToken } from '../../auth/api-tokens.js';
+import { openDatabase, shareDatabase } from '../../db/open-database.js';
+import { openJobQueue } from '../../jobs/open-job-queue.js';
+import { buildServer } from '../../server/build-server.js';
+import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
+import { ModelCache } from '../../serving/model-cache.js';
+import { CliError } from '../cli-error.js';
+import { positiveInt } from '../parse-options.js';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  rateLimit: number;
+  log?: boolean;
+}
+
+function portOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(`--port must be 0 to 65535, got '${value}'`);
+  return n;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP API (reference at /docs, OpenAPI at /openapi.json, metrics at /metrics)')
+    .option('--port <port>', 'port to listen on (0: any free port)', portOption, 8080)
+    .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option(
+      '--rate-limit <n>',
+      'requests per second per token (bursts of twice as many)',
+      positiveInt('--rate-limit'),
+      DEFAULT_RATE_LIMIT.perSecond,
+    )
+    .option('--log', 'log every request as JSON on stdout')
+    .action(async (options: ServeOptions) => {
+      await serve(options);
+    });
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const db = await openDatabase();
+  const release = shareDatabase(db);
+  const cleanups: (() => Promise<void> | void)[] = [release, () => db.close()];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0)) await step();
+  };
+  try {
+    const jobs = await openJobQueue(db);
+    cleanups.unshift(() => jobs.close());
+    const models = new ModelCache(db);
+    cleanups.unshift(() => models.close());
+    const app = await buildServer(
+      { db, jobs, models },
+      {
+        rateLimit: { perSecond: options.rateLimit, burst: options.rateLimit * 2 },
+        logger: Boolean(options.log),
+      },
+    );
+    cleanups.unshift(() => app.close());
+    const adminToken = await ensureInitialAdminToken(db);
+    const address = await app.listen({ port: options.port, host: options.host });
+    process.stdout.write(
+      `shelfcast API listening on ${address} (storage: ${db.backend} ${db.location}, jobs: ${jobs.kind})\n` +
+        `  reference: ${address}/docs   OpenAPI: ${address}/openapi.json   metrics: ${address}/metrics\n`,
+    );
+    if (adminToken)
+      process.stdout.write(
+        `\nFirst start: an admin token was created. It is shown only this once; keep it safe:\n\n  ${adminToken}\n\n` +
+          'Send it as "Authorization: Bearer TOKEN"; create more tokens with POST /v1/tokens.\n',
+      );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`shelfcast: ${signal} received, stopping\n`);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  } finally {
+    await cleanup();
+  }
+}
