@@ -19,6 +19,7 @@ import {
   type AnyRoute,
   defaultStatus,
   fieldProblems,
+  JsonText,
   type RouteContext,
   type TextBody,
 } from './define-route.js';
@@ -142,9 +143,13 @@ export async function buildServer(
     ),
   );
 
-  app.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.config.route;
-    if (!route || route.access === 'public') return;
+  /** Who calls, within their rate, with the role the route needs; runs before the body is read. */
+  const authenticate = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: AnyRoute,
+  ): Promise<void> => {
+    if (route.access === 'public') return;
     const credentials = readCredentials(request.headers.authorization);
     const caller = credentials.kind === 'bearer' ? await auth.verify(credentials.token) : null;
     const decision = limiter?.take(caller ? `token:${caller.id}` : `ip:${request.ip}`);
@@ -176,12 +181,11 @@ export async function buildServer(
         `this needs the ${route.access} role, but token ${caller.id} has the ${caller.role} role; ask an admin for a ${route.access} token`,
       );
     }
-  });
+  };
 
   // Written before the answer leaves, so a client that reads the audit log next finds the entry.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const route = request.routeOptions.config.route;
-    if (!route?.audit || !request.caller) return payload;
+  const audit = async (request: FastifyRequest, reply: FastifyReply, payload: unknown, route: AnyRoute) => {
+    if (!route.audit || !request.caller) return payload;
     const status = reply.statusCode;
     if (status === 429 || (route.audit.recordedByDomain && status < 400)) return payload;
     const note = request.auditNote;
@@ -202,7 +206,7 @@ export async function buildServer(
       request.log.error({ err: error }, 'could not write the audit entry');
     }
     return payload;
-  });
+  };
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.observe(
@@ -213,13 +217,26 @@ export async function buildServer(
     );
   });
 
+  const checkedTexts = new CheckedTexts(8_000_000);
+  // Hooks per route, so public and unaudited routes pay for neither.
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
       config: { route },
       ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-      handler: (request, reply) => handle(route, request, reply, settings.validateResponses),
+      ...(route.access === 'public'
+        ? {}
+        : {
+            onRequest: (request: FastifyRequest, reply: FastifyReply) => authenticate(request, reply, route),
+          }),
+      ...(route.audit
+        ? {
+            onSend: (request: FastifyRequest, reply: FastifyReply, payload: unknown) =>
+              audit(request, reply, payload, route),
+          }
+        : {}),
+      handler: (request, reply) => handle(route, request, reply, settings.validateResponses, checkedTexts),
     });
   }
   app.addHook('onClose', async () => {
@@ -229,11 +246,37 @@ export async function buildServer(
   return app;
 }
 
+/**
+ * JSON texts already checked against their route's schema. The serving module sends the same text
+ * for the same pair and version again and again; parsing it back for every request would cost more
+ * than answering it. Bounded by total length; forgotten all at once when full.
+ */
+class CheckedTexts {
+  readonly #texts = new Set<string>();
+  #chars = 0;
+  constructor(readonly maxChars: number) {}
+
+  has(text: string): boolean {
+    return this.#texts.has(text);
+  }
+
+  add(text: string): void {
+    if (text.length > this.maxChars) return;
+    if (this.#chars + text.length > this.maxChars) {
+      this.#texts.clear();
+      this.#chars = 0;
+    }
+    this.#texts.add(text);
+    this.#chars += text.length;
+  }
+}
+
 async function handle(
   route: AnyRoute,
   request: FastifyRequest,
   reply: FastifyReply,
   validateResponses: boolean,
+  checkedTexts: CheckedTexts,
 ): Promise<unknown> {
   const problems: FieldProblem[] = [];
   const parse = (
@@ -314,20 +357,32 @@ async function handle(
     const text = result as TextBody;
     return typeof text === 'string' ? text : Readable.from(text);
   }
-  if (!validateResponses) return result;
-  const checked = spec.schema.safeParse(result);
-  if (!checked.success) {
-    request.log.error(
-      { issues: checked.error.issues },
-      `response of ${route.method} ${route.url} does not match its schema`,
-    );
-    throw new ApiError(
-      500,
-      'INTERNAL',
-      `the server produced an invalid response (request ${request.id}); the server log has the details`,
-    );
+  if (result instanceof JsonText) {
+    reply.type('application/json; charset=utf-8');
+    if (validateResponses && !checkedTexts.has(result.text)) {
+      check(spec.schema, JSON.parse(result.text));
+      checkedTexts.add(result.text);
+    }
+    return result.text;
   }
-  return checked.data;
+  if (!validateResponses) return result;
+  return check(spec.schema, result);
+
+  function check(schema: ZodType, value: unknown): unknown {
+    const checked = schema.safeParse(value);
+    if (!checked.success) {
+      request.log.error(
+        { issues: checked.error.issues },
+        `response of ${route.method} ${route.url} does not match its schema`,
+      );
+      throw new ApiError(
+        500,
+        'INTERNAL',
+        `the server produced an invalid response (request ${request.id}); the server log has the details`,
+      );
+    }
+    return checked.data;
+  }
 }
 
 /** Where a NUL character hides in a parsed request part (PostgreSQL text cannot store one), or null. */

@@ -25,8 +25,16 @@ export type ResponseSpec =
 /** A streamed or whole text body, for non-JSON responses. */
 export type TextBody = string | AsyncIterable<string>;
 
+/**
+ * A JSON response body already serialised (the serving module keeps each forecast's JSON text), sent
+ * as is; it is still checked against the route's schema when responses are validated.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 type ResponseBody<R extends Record<number, ResponseSpec>> = {
-  [K in keyof R]: R[K] extends { schema: infer S extends ZodType } ? z.input<S> : TextBody;
+  [K in keyof R]: R[K] extends { schema: infer S extends ZodType } ? z.input<S> | JsonText : TextBody;
 }[keyof R];
 
 export interface RouteContext<P, Q, B> {

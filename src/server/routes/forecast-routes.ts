@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import { listRegisteredModels, requireModelVersion } from '../../registry/model-registry.js';
 import { batchForecastsCsv, readBatchForecasts } from '../../serving/batch-forecasts.js';
-import { forecastOnline, MAX_HORIZON, MAX_PAIRS, MAX_QUANTILES } from '../../serving/online-forecast.js';
+import { forecastOnlineJson, MAX_HORIZON, MAX_PAIRS, MAX_QUANTILES } from '../../serving/online-forecast.js';
 import { ApiError } from '../api-error.js';
-import { type AnyRoute, common, defineRoute } from '../define-route.js';
+import { type AnyRoute, common, defineRoute, JsonText } from '../define-route.js';
 import type { ServerContext } from '../server-context.js';
 import { jobSchema } from './job-routes.js';
 
@@ -111,13 +111,16 @@ export function forecastRoutes(ctx: ServerContext): AnyRoute[] {
       access: 'viewer',
       body: forecastRequest,
       responses: { 200: { description: 'the forecasts', schema: forecastResponse } },
+      // Sent as the serving module's JSON text: each pair's answer is serialised once per version.
       handler: async ({ body }) =>
-        forecastOnline(ctx.models, {
-          pairs: body.pairs ?? [{ store: body.store!, sku: body.sku! }],
-          horizon: body.horizon,
-          ...(body.model ? { model: body.model } : {}),
-          ...(body.quantiles ? { quantiles: body.quantiles } : {}),
-        }),
+        new JsonText(
+          await forecastOnlineJson(ctx.models, {
+            pairs: body.pairs ?? [{ store: body.store!, sku: body.sku! }],
+            horizon: body.horizon,
+            ...(body.model ? { model: body.model } : {}),
+            ...(body.quantiles ? { quantiles: body.quantiles } : {}),
+          }),
+        ),
     }),
     defineRoute({
       method: 'POST',
