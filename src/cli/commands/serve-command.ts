@@ -2,11 +2,11 @@
  * @module cli/commands/serve-command
  * `shelfcast serve [--port 8080] [--host 127.0.0.1]`: the HTTP API on the configured storage. Opens
  * the database once and lends it to everything in the process (pipeline steps, in-process jobs), so
- * the embedded database works; on the first start (no token at all yet) creates an admin token and
- * prints it once; stops cleanly on SIGINT and SIGTERM.
+ * the embedded database works; on the first start of an embedded instance (no token at all yet)
+ * creates an admin token and prints it once; stops cleanly on SIGINT and SIGTERM.
  */
 import type { Command } from 'commander';
-import { ensureInitialAdminToken } from '../../auth/api-tokens.js';
+import { ensureInitialAdminToken, listTokens } from '../../auth/api-tokens.js';
 import { openDatabase, shareDatabase } from '../../db/open-database.js';
 import { openJobQueue } from '../../jobs/open-job-queue.js';
 import { buildServer } from '../../server/build-server.js';
@@ -67,12 +67,18 @@ async function serve(options: ServeOptions): Promise<void> {
       },
     );
     cleanups.unshift(() => app.close());
-    const adminToken = await ensureInitialAdminToken(db);
+    // Embedded only: replicas on a shared PostgreSQL would race to print it in some pod's log.
+    const adminToken = db.backend === 'pglite' ? await ensureInitialAdminToken(db) : null;
+    const anyToken = adminToken !== null || (await listTokens(db)).length > 0;
     const address = await app.listen({ port: options.port, host: options.host });
     process.stdout.write(
       `shelfcast API listening on ${address} (storage: ${db.backend} ${db.location}, jobs: ${jobs.kind})\n` +
         `  reference: ${address}/docs   OpenAPI: ${address}/openapi.json   metrics: ${address}/metrics\n`,
     );
+    if (!anyToken)
+      process.stdout.write(
+        '\nNo API token exists yet: create the first one with `shelfcast token create --role admin`.\n',
+      );
     if (adminToken)
       process.stdout.write(
         `\nFirst start: an admin token was created. It is shown only this once; keep it safe:\n\n  ${adminToken}\n\n` +
