@@ -114,6 +114,14 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
           } else emit({ type: 'dropped', jobId: id, reason: 'cancelled or taken over while it ran' });
           return null;
         case 'failed':
+          if (!outcome.written) {
+            emit({
+              type: 'dropped',
+              jobId: id,
+              reason: `cancelled or taken over while it ran (${outcome.error.message})`,
+            });
+            return null;
+          }
           emit({ type: 'failed', jobId: id, attempt: outcome.attempt, ...outcome.error });
           // Final: BullMQ keeps it as failed and never retries a handler's error.
           throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`);

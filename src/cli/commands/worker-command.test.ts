@@ -73,7 +73,7 @@ const needs =
       ? `needs Redis: ${redisMissing}`
       : false;
 
-test(`[${b}] two shelfcast workers share the jobs; one killed mid-job leaves it to the other, whose result is written once`, {
+test(`[${b}] two shelfcast workers share the jobs; a killed or stalled worker's job is finished by the other, its result written once`, {
   skip: needs,
 }, async (t) => {
   const storage = await createTestStorageEnv();
@@ -171,6 +171,45 @@ test(`[${b}] two shelfcast workers share the jobs; one killed mid-job leaves it 
   assert.deepEqual(sales, { n: 60_000, batches: 1 });
   assert.match(survivor.log(), new RegExp(`job ${long.id} \\(ingest\\) attempt 2 started`));
   assert.match(survivor.log(), new RegExp(`job ${long.id} attempt 2 succeeded`));
+
+  // A worker that stalls without dying (stopped here; a blocked event loop does the same) loses
+  // its job to another worker; when it resumes, it writes nothing over the other's result.
+  workers.push(await startWorker(env));
+  const other = workers.at(-1)!;
+  for (let i = 1; i < lines.length; i++) lines[i] = lines[i]!.replace(/,\d+$/, `,${i % 7}`);
+  const big2 = join(dir, 'big2.csv');
+  writeFileSync(big2, `${lines.join('\n')}\n`);
+  const stalled = await queue.enqueue('ingest', { entity: 'sales', path: big2 });
+  await waitFor(
+    'the second sales ingest to be under way',
+    async () => {
+      const job = await queue.get(stalled.id);
+      return job?.status === 'running' && job.progress > 0.05 ? job : null;
+    },
+    30_000,
+  );
+  const sleeperPid = (await ownerOf(stalled.id))?.pid;
+  const sleeper = workers.find((w) => w.child.pid === sleeperPid)!;
+  const taker = sleeper === survivor ? other : survivor;
+  sleeper.child.kill('SIGSTOP');
+  const takenOver = await waitForEnd(queue, stalled.id, 60_000);
+  assert.equal(takenOver.status, 'succeeded', JSON.stringify(takenOver.error));
+  assert.equal(takenOver.attempts, 2);
+  assert.equal((await ownerOf(stalled.id))?.pid, taker.child.pid);
+  sleeper.child.kill('SIGCONT');
+  await waitFor(
+    'the resumed worker to drop its stale attempt',
+    () => new RegExp(`job ${stalled.id} dropped`).test(sleeper.log()),
+    30_000,
+  );
+  assert.deepEqual(await queue.get(stalled.id), takenOver, 'the stale attempt wrote nothing');
+  const applied = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ingest_batches WHERE entity = 'sales' AND source_file = $1`,
+    [big2],
+  );
+  assert.deepEqual(applied, [{ n: 1 }], 'one batch of the file, from the attempt that took over');
+  other.child.kill('SIGTERM');
+  assert.deepEqual(await once(other.child, 'exit'), [0, null]);
 
   // SIGTERM: the idle survivor stops cleanly.
   survivor.child.kill('SIGTERM');
