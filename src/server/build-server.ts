@@ -6,6 +6,7 @@
  * Tests build one on a test database and call it over a loopback socket; `shelfcast serve` builds
  * one on the configured database.
  */
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
@@ -84,6 +85,8 @@ export async function buildServer(
     forceCloseConnections: 'idle',
     // Room for the longest key a route accepts (200 characters) once percent-encoded.
     routerOptions: { maxParamLength: 1000 },
+    // Unique across restarts and replicas, so an id in an error message finds its log line.
+    genReqId: () => randomUUID(),
     // Errors the router raises before any route runs get the same JSON shape as all others.
     frameworkErrors: (error, request, reply) => {
       const longParam = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -178,7 +181,7 @@ export async function buildServer(
       throw new ApiError(
         403,
         'FORBIDDEN',
-        `this needs the ${route.access} role, but token ${caller.id} has the ${caller.role} role; ask an admin for a ${route.access} token`,
+        `this needs the ${route.access} role, but token ${caller.id} has the ${caller.role} role; ask an admin for ${route.access === 'admin' || route.access === 'analyst' ? 'an' : 'a'} ${route.access} token`,
       );
     }
   };
