@@ -15,6 +15,7 @@ import { registerRunsCommand } from './runs-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerTrainCommand } from './train-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 export type CommandRegistration = (program: Command) => void;
 
@@ -31,4 +32,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerTokenCommand,
   registerPipelineCommand,
   registerServeCommand,
+  registerWorkerCommand,
 ];
