@@ -62,25 +62,35 @@ export async function runJobAttempt(id: string, options: AttemptOptions): Promis
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const progress = new ProgressWriter(store, id, attempt, options.progressIntervalMs, options.onProgress);
+  let polling = false;
   const poll = setInterval(() => {
-    store.attemptState(id).then(
-      (state) => {
-        if (controller.signal.aborted) return;
-        if (!state || state.status === 'cancelled') {
-          controller.abort(new JobError('JOB_CANCELLED', `job ${id} was cancelled`, { jobId: id }));
-        } else if (state.attempts !== attempt || state.status !== 'running') {
-          controller.abort(
-            new JobError(
-              'JOB_INTERRUPTED',
-              `attempt ${attempt} of job ${id} no longer holds it (now ${state.status}, attempt ${state.attempts})`,
-              { jobId: id },
-            ),
-          );
-        }
-      },
-      // A failed poll (database briefly away) is retried at the next tick.
-      () => {},
-    );
+    // The embedded database runs one statement at a time: a poll waiting behind the handler's
+    // transaction is not joined by more.
+    if (polling) return;
+    polling = true;
+    store
+      .attemptState(id)
+      .finally(() => {
+        polling = false;
+      })
+      .then(
+        (state) => {
+          if (controller.signal.aborted) return;
+          if (!state || state.status === 'cancelled') {
+            controller.abort(new JobError('JOB_CANCELLED', `job ${id} was cancelled`, { jobId: id }));
+          } else if (state.attempts !== attempt || state.status !== 'running') {
+            controller.abort(
+              new JobError(
+                'JOB_INTERRUPTED',
+                `attempt ${attempt} of job ${id} no longer holds it (now ${state.status}, attempt ${state.attempts})`,
+                { jobId: id },
+              ),
+            );
+          }
+        },
+        // A failed poll (database briefly away) is retried at the next tick.
+        () => {},
+      );
   }, options.cancelPollMs);
   poll.unref();
 
