@@ -76,13 +76,18 @@ async function serveChampion() {
     inProcess,
     bundleBytes: registered.bytes,
   });
-  process.on('message', async (m) => {
-    if (m !== 'stop') return;
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
     models.close();
     await server.close();
     await home.close();
-    process.exit(0);
-  });
+    process.exit(code);
+  };
+  process.on('message', (m) => m === 'stop' && stop(0));
+  // A parent that failed or was killed leaves no server (and no temporary home) behind.
+  process.on('disconnect', () => stop(1));
 }
 
 /** Child: a bare node:http server answering a fixed body of the given size. */
@@ -99,6 +104,7 @@ async function serveBare() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   process.send({ url: `http://127.0.0.1:${server.address().port}/v1/forecasts`, headers: {} });
+  process.on('disconnect', () => process.exit(1));
   process.on('message', (m) => {
     if (m === 'stop') server.close(() => process.exit(0));
   });

@@ -48,13 +48,18 @@ async function serve() {
   const server = await startForecastServer({ db: home.db, home: home.home, models });
   const admin = await createToken(home.db, { role: 'admin', name: 'bench admin', createdBy: 'bench' });
   process.send({ url: server.url, headers: server.headers, admin: admin.token, kind: server.kind });
-  process.on('message', async (m) => {
-    if (m !== 'stop') return;
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
     models.close();
     await server.close();
     await home.close();
-    process.exit(0);
-  });
+    process.exit(code);
+  };
+  process.on('message', (m) => m === 'stop' && stop(0));
+  // A parent that failed or was killed leaves no server (and no temporary home) behind.
+  process.on('disconnect', () => stop(1));
 }
 
 /** The response text a version must give for a pair (the same JSON the server sends). */
