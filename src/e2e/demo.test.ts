@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
-import { runCli } from './run-cli.js';
+import { CLI, runCli } from './run-cli.js';
 
 const b = testBackend();
 
@@ -16,7 +17,19 @@ test(`[${b}] shelfcast demo: every file ingests cleanly, the bad batch is quaran
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const env = { ...storage.env, SHELFCAST_HOME: home };
   const r = await runCli(
-    ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
+    [
+      'demo',
+      '--stores',
+      '6',
+      '--products',
+      '25',
+      '--days',
+      '120',
+      '--end',
+      '2026-06-30',
+      '--no-serve',
+      '--json',
+    ],
     env,
     300_000,
   );
@@ -71,7 +84,19 @@ test(`[${b}] shelfcast demo: every file ingests cleanly, the bad batch is quaran
 
   // Running the demo again changes nothing: the same files are recognised as already applied.
   const again = await runCli(
-    ['demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--json'],
+    [
+      'demo',
+      '--stores',
+      '6',
+      '--products',
+      '25',
+      '--days',
+      '120',
+      '--end',
+      '2026-06-30',
+      '--no-serve',
+      '--json',
+    ],
     env,
     300_000,
   );
@@ -88,4 +113,57 @@ test(`[${b}] shelfcast demo: every file ingests cleanly, the bad batch is quaran
     JSON.stringify(second.training.steps),
   );
   assert.equal(second.training.registration.version, 1);
+
+  // Without --no-serve the demo ends by serving the champion until stopped.
+  const child = spawn(
+    process.execPath,
+    [CLI, 'demo', '--stores', '6', '--products', '25', '--days', '120', '--end', '2026-06-30', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        ...(storage.env.DATABASE_URL ? {} : { DATABASE_URL: '' }),
+        REDIS_URL: '',
+      },
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
+  t.after(() => child.kill('SIGKILL'));
+  const deadline = Date.now() + 240_000;
+  let url: string | undefined;
+  while (!url) {
+    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    assert.ok(child.exitCode === null && Date.now() < deadline, `the demo did not start serving:\n${stdout}`);
+    if (!url) await new Promise((ok) => setTimeout(ok, 200));
+  }
+  const health = await fetch(`${url}/health`);
+  assert.equal(health.status, 200);
+  // The embedded instance printed its first admin token; on PostgreSQL make one with the CLI.
+  let token = /\n {2}(sc_[A-Za-z0-9_-]+)\n/.exec(stdout)?.[1];
+  if (!token) {
+    const created = await runCli(['token', 'create', '--role', 'viewer'], env);
+    token = created.stdout.trim();
+  }
+  // A pair the demo sells, from its generated sales file.
+  const [store, sku] = readFileSync(join(home, 'demo-data', 'sales.csv'), 'utf8')
+    .split('\n')[1]!
+    .split(',');
+  const forecast = await fetch(`${url}/v1/forecasts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      pairs: [{ store, sku }],
+      horizon: 7,
+      quantiles: [0.1, 0.9],
+    }),
+  });
+  const body = (await forecast.json()) as { version: number; forecasts: { points: unknown[] }[] };
+  assert.equal(forecast.status, 200, JSON.stringify(body));
+  assert.equal(body.version, 1);
+  assert.equal(body.forecasts[0]?.points.length, 7);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
 });

@@ -11,6 +11,7 @@ import { DEMO_DEFAULTS, generateDemoData } from '../../demo/index.js';
 import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
 import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
 import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
+import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
 import { type DataSummary, summarizeData } from '../../validation/data-summary.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { formatTable, ProgressBar, printJson } from '../output.js';
@@ -18,7 +19,15 @@ import { positiveInt } from '../parse-options.js';
 import { pipelineProgress } from '../pipeline-progress.js';
 import { withDatabase } from '../with-database.js';
 import { ingestResultJson } from './ingest-command.js';
+import { serve } from './serve-command.js';
 import { report as reportTrain } from './train-command.js';
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(`--port must be 0 to 65535, got '${value}'`);
+  return n;
+}
 
 /** The commented standard config shipped in examples/, which the demo trains with. */
 export const DEMO_PIPELINE_CONFIG = fileURLToPath(
@@ -35,6 +44,9 @@ interface DemoOptions {
   json?: boolean;
   /** commander's --no-train */
   train: boolean;
+  /** commander's --no-serve */
+  serve: boolean;
+  port: number;
   config?: string;
 }
 
@@ -65,7 +77,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--end <date>', 'last day of history, YYYY-MM-DD (default: yesterday, UTC)')
     .option('--out <dir>', 'where to write the generated files (default: $SHELFCAST_HOME/demo-data)')
     .option('--config <file>', 'pipeline config to train with', DEMO_PIPELINE_CONFIG)
-    .option('--no-train', 'stop after ingestion (no training run)')
+    .option('--no-train', 'stop after ingestion (no training run, no serving)')
+    .option('--no-serve', 'exit after training and the batch forecasts instead of serving the API')
+    .option('--port <port>', 'port of the API the demo serves at the end', portNumber, 8080)
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: DemoOptions) => {
       const started = Date.now();
@@ -106,6 +120,13 @@ export function registerDemoCommand(program: Command): void {
       } else if (training) {
         reportTrain(training, false);
         process.stdout.write(`\nDemo done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      }
+      if (training && options.serve) {
+        if (!options.json)
+          process.stdout.write(
+            '\nServing the champion over HTTP until stopped (Ctrl-C); `shelfcast demo --no-serve` exits here instead.\n',
+          );
+        await serve({ port: options.port, host: '127.0.0.1', rateLimit: DEFAULT_RATE_LIMIT.perSecond });
       }
     });
 }

@@ -15,7 +15,7 @@ import { ModelCache } from '../../serving/model-cache.js';
 import { CliError } from '../cli-error.js';
 import { positiveInt } from '../parse-options.js';
 
-interface ServeOptions {
+export interface ServeOptions {
   port: number;
   host: string;
   rateLimit: number;
@@ -47,7 +47,8 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function serve(options: ServeOptions): Promise<void> {
+/** Runs the API until SIGINT or SIGTERM (also the last step of `shelfcast demo`). */
+export async function serve(options: ServeOptions): Promise<void> {
   const db = await openDatabase();
   const release = shareDatabase(db);
   const cleanups: (() => Promise<void> | void)[] = [release, () => db.close()];
