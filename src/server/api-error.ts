@@ -61,7 +61,14 @@ const DOMAIN_STATUS: Record<string, { default: number; codes: Record<string, num
   },
   TrackingError: {
     default: 400,
-    codes: { RUN_NOT_FOUND: 404, EXPERIMENT_NOT_FOUND: 404, ARTIFACT_NOT_FOUND: 404, ARTIFACT_CORRUPT: 500 },
+    codes: {
+      RUN_NOT_FOUND: 404,
+      EXPERIMENT_NOT_FOUND: 404,
+      ARTIFACT_NOT_FOUND: 404,
+      ARTIFACT_CORRUPT: 500,
+      ARTIFACT_STORE_CONFIG: 500,
+      ARTIFACT_STORE_FAILED: 503,
+    },
   },
   IngestError: { default: 400, codes: { CONCURRENT_BATCH: 409 } },
   InputFileError: { default: 400, codes: {} },
