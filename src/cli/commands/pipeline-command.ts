@@ -60,23 +60,23 @@ async function loadPipeline(ref: string): Promise<RunnablePipeline> {
 }
 
 /**
- * Changes whenever sales rows are added, corrected or removed. The same query as `shelfcast train`
- * uses (pipeline-config/train.ts), so a compiled run and a local one share cache entries.
+ * Changes whenever the data a snapshot reads may have changed. The same query as `shelfcast train`
+ * (pipeline-config/train.ts, where it is not exported), so a compiled run and a local one share
+ * cache entries; compile-argo-standard.test.ts fails when the two differ.
  */
 async function salesFingerprint(): Promise<JsonValue> {
   const db = await openDatabase();
   try {
-    const [row] = await db.query<{
-      n: string;
-      batch: string;
-      first: string | null;
-      last: string | null;
-      units: string | null;
-    }>(
-      `SELECT count(*)::text AS n, coalesce(max(batch_id), 0)::text AS batch, min(sale_date)::text AS first,
-              max(sale_date)::text AS last, sum(units)::text AS units FROM sales`,
+    const [row] = await db.query<{ batches: string; last: string | null; catalog: string | null }>(
+      `SELECT (SELECT count(*) FROM ingest_batches
+                WHERE entity IN ('sales', 'products', 'stores') AND status = 'applied'
+                  AND rows_inserted + rows_updated > 0)::text AS batches,
+              (SELECT max(batch_id) FROM ingest_batches
+                WHERE entity IN ('sales', 'products', 'stores') AND status = 'applied'
+                  AND rows_inserted + rows_updated > 0)::text AS last,
+              (SELECT greatest((SELECT max(updated_at) FROM products), (SELECT max(updated_at) FROM stores)))::text AS catalog`,
     );
-    return [row?.n, row?.batch, row?.first, row?.last, row?.units].join('|');
+    return [row?.batches, row?.last, row?.catalog].join('|');
   } finally {
     await db.close();
   }
