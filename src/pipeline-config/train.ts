@@ -101,7 +101,7 @@ function summarise(name: string, record: StepRecord | undefined): TrainStepSumma
  * attributes the snapshot joins are read by their last update. Reading the small batch log instead
  * of scanning the sales table keeps a rerun with nothing changed to a few milliseconds here.
  */
-async function salesFingerprint(): Promise<string> {
+export async function salesFingerprint(): Promise<string> {
   const db = await openDatabase();
   try {
     const [row] = await db.query<{ batches: string; last: string | null; catalog: string | null }>(

@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/open-database.js';
 import { compileArgo } from '../../pipeline/compile-argo.js';
 import { compileKfp } from '../../pipeline/compile-kfp.js';
 import {
@@ -24,6 +23,7 @@ import { readRunRecord, runDirectory } from '../../pipeline/run-state.js';
 import type { JsonValue } from '../../pipeline/step.js';
 import { configHash, loadPipelineConfig } from '../../pipeline-config/pipeline-config.js';
 import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
+import { salesFingerprint } from '../../pipeline-config/train.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { printJson } from '../output.js';
 
@@ -57,29 +57,6 @@ async function loadPipeline(ref: string): Promise<RunnablePipeline> {
   if (!pipeline || typeof pipeline.name !== 'string' || !Array.isArray(pipeline.nodes))
     throw new CliError(`${file} has no pipeline export "${name}" (build one with definePipeline)`);
   return { pipeline: pipeline as Pipeline, runtimeParams: {} };
-}
-
-/**
- * Changes whenever the data a snapshot reads may have changed. The same query as `shelfcast train`
- * (pipeline-config/train.ts, where it is not exported), so a compiled run and a local one share
- * cache entries; compile-argo-standard.test.ts fails when the two differ.
- */
-async function salesFingerprint(): Promise<JsonValue> {
-  const db = await openDatabase();
-  try {
-    const [row] = await db.query<{ batches: string; last: string | null; catalog: string | null }>(
-      `SELECT (SELECT count(*) FROM ingest_batches
-                WHERE entity IN ('sales', 'products', 'stores') AND status = 'applied'
-                  AND rows_inserted + rows_updated > 0)::text AS batches,
-              (SELECT max(batch_id) FROM ingest_batches
-                WHERE entity IN ('sales', 'products', 'stores') AND status = 'applied'
-                  AND rows_inserted + rows_updated > 0)::text AS last,
-              (SELECT greatest((SELECT max(updated_at) FROM products), (SELECT max(updated_at) FROM stores)))::text AS catalog`,
-    );
-    return [row?.batches, row?.last, row?.catalog].join('|');
-  } finally {
-    await db.close();
-  }
 }
 
 function readParams(options: { params?: string; paramsJson?: string }): Record<string, JsonValue> {
