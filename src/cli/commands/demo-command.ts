@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { storageSettingsFromEnv } from '../../db/open-database.js';
 import { DEMO_DEFAULTS, generateDemoData } from '../../demo/index.js';
 import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
+import { ingestResultJson } from '../../ingest/ingest-result-json.js';
 import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
 import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
 import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
@@ -18,7 +19,6 @@ import { formatTable, ProgressBar, printJson } from '../output.js';
 import { positiveInt } from '../parse-options.js';
 import { pipelineProgress } from '../pipeline-progress.js';
 import { withDatabase } from '../with-database.js';
-import { ingestResultJson } from './ingest-command.js';
 import { serve } from './serve-command.js';
 import { report as reportTrain } from './train-command.js';
 

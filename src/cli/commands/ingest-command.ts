@@ -5,6 +5,7 @@
 import { type Command, Option } from 'commander';
 import { ENTITIES } from '../../ingest/entities.js';
 import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
+import { ingestResultJson } from '../../ingest/ingest-result-json.js';
 import type { FileFormat } from '../../io/file-format.js';
 import { ExitCode } from '../cli-error.js';
 import { formatTable, ProgressBar, printJson } from '../output.js';
@@ -63,26 +64,8 @@ export function registerIngestCommand(program: Command): void {
     });
 }
 
-/** The stable JSON shape scripts rely on. */
-export function ingestResultJson(r: IngestResult) {
-  return {
-    batchId: r.batchId,
-    entity: r.entity,
-    file: r.file,
-    format: r.format,
-    status: r.status,
-    rowsRead: r.rowsRead,
-    rowsInserted: r.rowsInserted,
-    rowsUpdated: r.rowsUpdated,
-    rowsUnchanged: r.rowsUnchanged,
-    rowsRejected: r.rowsRejected,
-    duplicateOf: r.duplicateOf,
-    message: r.message,
-    issues: r.issues,
-    unknownColumns: r.unknownColumns,
-    durationMs: r.durationMs,
-  };
-}
+/** The stable JSON shape scripts rely on (kept where demo-command and others import it from). */
+export type { ingestResultJson };
 
 export function formatIngestResult(r: IngestResult): string {
   const lines = [

@@ -8,7 +8,8 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
+import { ingestFile } from '../../ingest/ingest-file.js';
+import { ingestResultJson } from '../../ingest/ingest-result-json.js';
 import type { JsonValue } from '../../pipeline/step.js';
 import type { JobHandler } from '../job-handler.js';
 import { parsePayload } from './job-payload.js';
@@ -42,26 +43,5 @@ export const ingestJob: JobHandler = async (payload, ctx) => {
     },
   });
   ctx.progress(1, result.message);
-  return ingestResultJson(result);
+  return ingestResultJson(result) as JsonValue;
 };
-
-/** The same fields as `shelfcast ingest --json`. */
-function ingestResultJson(r: IngestResult): JsonValue {
-  return {
-    batchId: r.batchId,
-    entity: r.entity,
-    file: r.file,
-    format: r.format,
-    status: r.status,
-    rowsRead: r.rowsRead,
-    rowsInserted: r.rowsInserted,
-    rowsUpdated: r.rowsUpdated,
-    rowsUnchanged: r.rowsUnchanged,
-    rowsRejected: r.rowsRejected,
-    duplicateOf: r.duplicateOf,
-    message: r.message,
-    issues: r.issues.map((i) => ({ ...i })),
-    unknownColumns: r.unknownColumns,
-    durationMs: r.durationMs,
-  };
-}

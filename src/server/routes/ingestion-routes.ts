@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { getBatch, listBatches } from '../../ingest/batch-queries.js';
 import { ENTITIES } from '../../ingest/entities.js';
 import { type IngestOptions, type IngestResult, ingestFile } from '../../ingest/ingest-file.js';
+import { ingestResultJson } from '../../ingest/ingest-result-json.js';
 import type { FileFormat } from '../../io/file-format.js';
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import { type AnyRoute, common, defineRoute } from '../define-route.js';
@@ -398,21 +399,8 @@ export function ingestionRoutes(ctx: ServerContext): AnyRoute[] {
 
 function resultJson(r: IngestResult, file: string, quarantine: unknown[]) {
   return {
-    batchId: r.batchId,
-    entity: r.entity,
+    ...ingestResultJson(r),
     file,
-    format: r.format,
-    status: r.status,
-    rowsRead: r.rowsRead,
-    rowsInserted: r.rowsInserted,
-    rowsUpdated: r.rowsUpdated,
-    rowsUnchanged: r.rowsUnchanged,
-    rowsRejected: r.rowsRejected,
-    duplicateOf: r.duplicateOf,
-    message: r.message,
-    issues: r.issues,
-    unknownColumns: r.unknownColumns,
-    durationMs: r.durationMs,
     quarantine: quarantine as z.input<typeof quarantinedSchema>[],
   };
 }
