@@ -6,8 +6,6 @@
 import { join, resolve } from 'node:path';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migration.js';
-import { PGliteDatabase } from './pglite-database.js';
-import { PostgresDatabase } from './postgres-database.js';
 
 export interface StorageSettings {
   databaseUrl?: string;
@@ -28,9 +26,12 @@ export function storageSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): St
  */
 export async function openDatabase(settings: StorageSettings = storageSettingsFromEnv()): Promise<Database> {
   if (shared) return borrowed(shared);
+  // Only the configured back end's driver is loaded: each takes a noticeable part of a CLI start.
   const db = settings.databaseUrl
-    ? await PostgresDatabase.open(settings.databaseUrl)
-    : await PGliteDatabase.open({ dataDir: join(settings.home, 'pgdata') });
+    ? await (await import('./postgres-database.js')).PostgresDatabase.open(settings.databaseUrl)
+    : await (await import('./pglite-database.js')).PGliteDatabase.open({
+        dataDir: join(settings.home, 'pgdata'),
+      });
   try {
     await migrateToLatest(db);
   } catch (error) {

@@ -9,7 +9,6 @@ import { InProcessJobQueue } from './in-process-queue.js';
 import type { JobHandler } from './job-handler.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobSettings, jobSettingsFromEnv } from './job-settings.js';
-import { RedisJobQueue } from './redis-queue.js';
 
 export interface OpenJobQueueOptions {
   /** Redis to queue on (default: REDIS_URL); empty or absent runs jobs in this process. */
@@ -36,7 +35,12 @@ export async function openJobQueue(db: Database, options: OpenJobQueueOptions = 
   const settings = { ...jobSettingsFromEnv(), ...options.settings };
   const handlers = options.handlers ?? jobHandlers;
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  if (redisUrl) return RedisJobQueue.open(db, { redisUrl, handlers, settings });
+  if (redisUrl) {
+    // Loaded on demand: BullMQ and its Redis client take a third of a second to import, which every
+    // CLI command would otherwise pay.
+    const { RedisJobQueue } = await import('./redis-queue.js');
+    return RedisJobQueue.open(db, { redisUrl, handlers, settings });
+  }
   return InProcessJobQueue.open(db, {
     handlers,
     settings,

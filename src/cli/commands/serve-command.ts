@@ -8,10 +8,7 @@
 import type { Command } from 'commander';
 import { ensureInitialAdminToken, listTokens } from '../../auth/api-tokens.js';
 import { openDatabase, shareDatabase } from '../../db/open-database.js';
-import { openJobQueue } from '../../jobs/open-job-queue.js';
-import { buildServer } from '../../server/build-server.js';
 import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
-import { ModelCache } from '../../serving/model-cache.js';
 import { CliError } from '../cli-error.js';
 import { positiveInt } from '../parse-options.js';
 
@@ -49,6 +46,12 @@ export function registerServeCommand(program: Command): void {
 
 /** Runs the API until SIGINT or SIGTERM (also the last step of `shelfcast demo`). */
 export async function serve(options: ServeOptions): Promise<void> {
+  // Loaded on demand so other commands do not pay for importing fastify and the serving stack.
+  const [{ openJobQueue }, { buildServer }, { ModelCache }] = await Promise.all([
+    import('../../jobs/open-job-queue.js'),
+    import('../../server/build-server.js'),
+    import('../../serving/model-cache.js'),
+  ]);
   const db = await openDatabase();
   const release = shareDatabase(db);
   const cleanups: (() => Promise<void> | void)[] = [release, () => db.close()];

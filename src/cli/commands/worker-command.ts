@@ -10,8 +10,6 @@ import { openDatabase, shareDatabase, storageSettingsFromEnv } from '../../db/op
 import { jobHandlers } from '../../jobs/handlers/index.js';
 import { jobSettingsFromEnv } from '../../jobs/job-settings.js';
 import type { JobWorkerEvent } from '../../jobs/job-worker.js';
-import { startJobWorker } from '../../jobs/job-worker.js';
-import { JOB_QUEUE_NAME, redactRedisUrl } from '../../jobs/redis-connection.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { positiveInt } from '../parse-options.js';
 
@@ -53,6 +51,9 @@ export function registerWorkerCommand(program: Command): void {
       // Code that opens its own handle (pipeline steps) borrows this one.
       const stopSharing = shareDatabase(db);
       try {
+        // Loaded on demand so other commands do not pay for importing BullMQ.
+        const { startJobWorker } = await import('../../jobs/job-worker.js');
+        const { JOB_QUEUE_NAME, redactRedisUrl } = await import('../../jobs/redis-connection.js');
         const worker = await startJobWorker(db, {
           redisUrl,
           handlers: jobHandlers,
