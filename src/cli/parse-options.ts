@@ -30,3 +30,11 @@ export function dateOption(name: string) {
     return value;
   };
 }
+
+/** A TCP port; 0 lets the system pick a free one. */
+export function portOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(`--port must be 0 to 65535, got '${value}'`);
+  return n;
+}

@@ -16,18 +16,11 @@ import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
 import { type DataSummary, summarizeData } from '../../validation/data-summary.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { formatTable, ProgressBar, printJson } from '../output.js';
-import { positiveInt } from '../parse-options.js';
+import { portOption, positiveInt } from '../parse-options.js';
 import { pipelineProgress } from '../pipeline-progress.js';
 import { withDatabase } from '../with-database.js';
 import { serve } from './serve-command.js';
 import { report as reportTrain } from './train-command.js';
-
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new CliError(`--port must be 0 to 65535, got '${value}'`);
-  return n;
-}
 
 /** The commented standard config shipped in examples/, which the demo trains with. */
 export const DEMO_PIPELINE_CONFIG = fileURLToPath(
@@ -79,7 +72,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--config <file>', 'pipeline config to train with', DEMO_PIPELINE_CONFIG)
     .option('--no-train', 'stop after ingestion (no training run, no serving)')
     .option('--no-serve', 'exit after training and the batch forecasts instead of serving the API')
-    .option('--port <port>', 'port of the API the demo serves at the end', portNumber, 8080)
+    .option('--port <port>', 'port of the API the demo serves at the end', portOption, 8080)
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: DemoOptions) => {
       const started = Date.now();

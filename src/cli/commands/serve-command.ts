@@ -9,21 +9,13 @@ import type { Command } from 'commander';
 import { ensureInitialAdminToken, listTokens } from '../../auth/api-tokens.js';
 import { openDatabase, shareDatabase } from '../../db/open-database.js';
 import { DEFAULT_RATE_LIMIT } from '../../server/server-context.js';
-import { CliError } from '../cli-error.js';
-import { positiveInt } from '../parse-options.js';
+import { portOption, positiveInt } from '../parse-options.js';
 
 export interface ServeOptions {
   port: number;
   host: string;
   rateLimit: number;
   log?: boolean;
-}
-
-function portOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new CliError(`--port must be 0 to 65535, got '${value}'`);
-  return n;
 }
 
 export function registerServeCommand(program: Command): void {
