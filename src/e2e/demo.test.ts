@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
@@ -13,9 +12,8 @@ test(`[${b}] shelfcast demo: every file ingests cleanly, the bad batch is quaran
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
   // Pipeline runs, cache and artifacts live under SHELFCAST_HOME on both back ends.
-  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-demo-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const env = { ...storage.env, SHELFCAST_HOME: home };
+  const home = storage.env.SHELFCAST_HOME;
+  const env = storage.env;
   const r = await runCli(
     [
       'demo',

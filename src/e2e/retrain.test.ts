@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
@@ -30,9 +29,8 @@ interface RetrainJson {
 test(`[${b}] shelfcast retrain: no new data is all cache hits; new sales rerun the pipeline and register a new version`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
-  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-retrain-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const env = { ...storage.env, SHELFCAST_HOME: home };
+  const home = storage.env.SHELFCAST_HOME;
+  const env = storage.env;
   const demo = await runCli(
     [
       'demo',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -89,8 +88,7 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 test(`[${b}] shelfcast train with the Python and R example trainers: backtested per segment, a segment won by a trainer served from its forecasts, its model file stored with the version; failing trainers register nothing`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
-  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-train-ext-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const home = storage.env.SHELFCAST_HOME;
   // TMPDIR inside home: a failed trainer's kept work folder is cleaned up with it.
   const env = { ...storage.env, SHELFCAST_HOME: home, TMPDIR: home };
   const cli = (args: string[]) => runCli(args, env, 300_000);

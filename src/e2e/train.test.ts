@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
@@ -54,9 +53,8 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
   // The pipeline's run directories and cache live under SHELFCAST_HOME on both back ends.
-  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-train-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const env = { ...storage.env, SHELFCAST_HOME: home };
+  const home = storage.env.SHELFCAST_HOME;
+  const env = storage.env;
 
   const demo = await runCli(
     [
@@ -151,11 +149,10 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
 test(`[${b}] shelfcast train refuses a bad config before anything runs, naming the bad key`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
-  const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-train-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const home = storage.env.SHELFCAST_HOME;
   const config = join(home, 'bad.yaml');
   writeFileSync(config, CONFIG.replace('model: ANN', 'model: XYZ'));
-  const r = await runCli(['train', '--config', config], { ...storage.env, SHELFCAST_HOME: home });
+  const r = await runCli(['train', '--config', config], storage.env);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /algorithms\.ets\.space\.model: expected one of .*"ANN"/);
   assert.equal(r.stdout, '');

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
 import { runCli } from '../e2e/run-cli.js';
-import { tempDir } from '../io/testing/temp-dir.js';
 import { standardPipeline } from '../pipeline-config/standard-pipeline.js';
 import type { ArgoWorkflow } from './compile-argo.js';
 import { readRunRecord, runDirectory, type StepRecord } from './run-state.js';
@@ -29,8 +28,8 @@ const hashes = (step: StepRecord | undefined) =>
 test(`[${b}] the standard pipeline compiled for Argo and run task by task equals \`shelfcast train\`; a second workflow is all cache hits`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
-  const home = storage.env.SHELFCAST_HOME ?? tempDir('argo-standard');
-  const env = { ...storage.env, SHELFCAST_HOME: home };
+  const home = storage.env.SHELFCAST_HOME;
+  const env = storage.env;
   const demo = await runCli(
     [
       'demo',

@@ -23,7 +23,7 @@ describe(`[${testBackend()}] shelfcast models list|show|promote|rollback`, () =>
     const storage = await createTestStorageEnv();
     t.after(storage.cleanup);
     const db = await openDatabase({
-      home: storage.env.SHELFCAST_HOME ?? '.shelfcast',
+      home: storage.env.SHELFCAST_HOME,
       ...(storage.env.DATABASE_URL ? { databaseUrl: storage.env.DATABASE_URL } : {}),
     });
     const signature = { features: ['units'], frequency: 'D', horizon: 14, quantiles: [0.5] };

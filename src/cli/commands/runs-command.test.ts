@@ -11,7 +11,7 @@ test(`[${b}] shelfcast runs list|show|compare`, async (t) => {
   const storage = await createTestStorageEnv();
   t.after(storage.cleanup);
   const db = await openDatabase({
-    home: storage.env.SHELFCAST_HOME ?? '.shelfcast',
+    home: storage.env.SHELFCAST_HOME,
     ...(storage.env.DATABASE_URL ? { databaseUrl: storage.env.DATABASE_URL } : {}),
   });
   const ids: string[] = [];

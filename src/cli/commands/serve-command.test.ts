@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../../db/testing/test-database.js';
 import { CLI, runCli } from '../../e2e/run-cli.js';
@@ -49,9 +46,7 @@ describe(`[${testBackend()}] shelfcast serve`, () => {
   it('prints the admin token on the first embedded start only, answers /health and /v1, stops on SIGTERM', async (t) => {
     const storage = await createTestStorageEnv();
     t.after(storage.cleanup);
-    const home = storage.env.SHELFCAST_HOME ?? mkdtempSync(join(tmpdir(), 'shelfcast-serve-'));
-    t.after(() => rmSync(home, { recursive: true, force: true }));
-    const env = { ...storage.env, SHELFCAST_HOME: home };
+    const env = storage.env;
 
     const first = await serve(env);
     t.after(() => first.child.kill('SIGKILL'));

@@ -14,7 +14,7 @@ describe(`[${testBackend()}] shelfcast token create|list|revoke`, () => {
     /** Opens the command's database in this process; closed before the next command runs. */
     const withDb = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
       const db = await openDatabase({
-        home: storage.env.SHELFCAST_HOME ?? '.shelfcast',
+        home: storage.env.SHELFCAST_HOME,
         ...(storage.env.DATABASE_URL ? { databaseUrl: storage.env.DATABASE_URL } : {}),
       });
       try {

@@ -87,27 +87,32 @@ export async function ensurePGliteTemplate(): Promise<string> {
  * PostgreSQL database), and a cleanup function.
  */
 export async function createTestStorageEnv(): Promise<{
-  env: Record<string, string>;
+  /** Always names a fresh SHELFCAST_HOME (pipeline runs, caches, artifacts), on both back ends. */
+  env: Record<string, string> & { SHELFCAST_HOME: string };
   cleanup: () => Promise<void>;
 }> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const { url: dbUrl, drop } = await createPostgresTestDatabase(url);
-    return { env: { DATABASE_URL: dbUrl }, cleanup: drop };
-  }
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const home = mkdtempSync(join(tmpdir(), 'shelfcast-home-'));
+  const removeHome = async () => rmSync(home, { recursive: true, force: true });
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { url: dbUrl, drop } = await createPostgresTestDatabase(url);
+    return {
+      env: { DATABASE_URL: dbUrl, SHELFCAST_HOME: home },
+      cleanup: async () => {
+        await drop();
+        await removeHome();
+      },
+    };
+  }
   const template = await ensurePGliteTemplate();
   const db = await PGliteDatabase.open({
     dataDir: join(home, 'pgdata'),
     loadDataDir: new Blob([readFileSync(template)]),
   });
   await db.close();
-  return {
-    env: { SHELFCAST_HOME: home },
-    cleanup: async () => rmSync(home, { recursive: true, force: true }),
-  };
+  return { env: { SHELFCAST_HOME: home }, cleanup: removeHome };
 }
 
 async function openPostgresTestDatabase(url: string): Promise<Database> {
