@@ -67,19 +67,18 @@ export async function serve(options: ServeOptions): Promise<void> {
     const adminToken = db.backend === 'pglite' ? await ensureInitialAdminToken(db) : null;
     const anyToken = adminToken !== null || (await listTokens(db)).length > 0;
     const address = await app.listen({ port: options.port, host: options.host });
-    process.stdout.write(
+    // One write: a reader that sees the address also sees the token lines (they arrive together).
+    let banner =
       `shelfcast API listening on ${address} (storage: ${db.backend} ${db.location}, jobs: ${jobs.kind})\n` +
-        `  reference: ${address}/docs   OpenAPI: ${address}/openapi.json   metrics: ${address}/metrics\n`,
-    );
+      `  reference: ${address}/docs   OpenAPI: ${address}/openapi.json   metrics: ${address}/metrics\n`;
     if (!anyToken)
-      process.stdout.write(
-        '\nNo API token exists yet: create the first one with `shelfcast token create --role admin`.\n',
-      );
+      banner +=
+        '\nNo API token exists yet: create the first one with `shelfcast token create --role admin`.\n';
     if (adminToken)
-      process.stdout.write(
+      banner +=
         `\nFirst start: an admin token was created. It is shown only this once; keep it safe:\n\n  ${adminToken}\n\n` +
-          'Send it as "Authorization: Bearer TOKEN"; create more tokens with POST /v1/tokens.\n',
-      );
+        'Send it as "Authorization: Bearer TOKEN"; create more tokens with POST /v1/tokens.\n';
+    process.stdout.write(banner);
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         process.stderr.write(`shelfcast: ${signal} received, stopping\n`);
