@@ -20,6 +20,9 @@ export function readCredentials(header: string | undefined): Credentials {
 
 interface CacheEntry {
   token: ApiToken | null;
+  /** After this the entry is looked up again in the background, while it still answers. */
+  refreshAt: number;
+  /** After this the entry no longer answers. */
   expires: number;
 }
 
@@ -34,32 +37,63 @@ const MAX_ENTRIES = 10_000;
 export class TokenAuthenticator {
   readonly #cache = new Map<string, CacheEntry>();
   readonly #pending = new Map<string, Promise<ApiToken | null>>();
+  /** Bumped by invalidate(): a lookup begun before it may have read a token since revoked. */
+  #generation = 0;
 
   constructor(
     readonly db: Queryable,
     readonly options: { cacheMs: number },
   ) {}
 
-  async verify(token: string): Promise<ApiToken | null> {
-    const now = Date.now();
+  /**
+   * The verification of `token` if it is cached and fresh (the token, or null for an unknown one),
+   * undefined when it must be looked up. Halfway through its cache period an entry is looked up
+   * again in the background, so a busy client never waits for the database, and a token revoked
+   * elsewhere still stops working within one cache period.
+   */
+  cached(token: string): ApiToken | null | undefined {
     const hit = this.#cache.get(token);
-    if (hit && hit.expires > now) return hit.token;
-    // Concurrent requests with the same token share one lookup.
+    if (hit === undefined) return undefined;
+    const now = Date.now();
+    if (hit.expires <= now) return undefined;
+    if (now >= hit.refreshAt && !this.#pending.has(token)) this.#lookup(token).catch(() => {});
+    return hit.token;
+  }
+
+  async verify(token: string): Promise<ApiToken | null> {
+    const known = this.cached(token);
+    if (known !== undefined) return known;
+    return this.#lookup(token);
+  }
+
+  /** Looks the token up; concurrent lookups of the same token share one query. */
+  #lookup(token: string): Promise<ApiToken | null> {
     const pending = this.#pending.get(token);
     if (pending) return pending;
-    const lookup = verifyToken(this.db, token)
+    const generation = this.#generation;
+    const lookup: Promise<ApiToken | null> = verifyToken(this.db, token)
       .then((record) => {
+        if (generation !== this.#generation) return record;
         if (this.#cache.size >= MAX_ENTRIES) this.#cache.clear();
-        this.#cache.set(token, { token: record, expires: Date.now() + this.options.cacheMs });
+        const now = Date.now();
+        this.#cache.set(token, {
+          token: record,
+          refreshAt: now + this.options.cacheMs / 2,
+          expires: now + this.options.cacheMs,
+        });
         return record;
       })
-      .finally(() => this.#pending.delete(token));
+      .finally(() => {
+        if (this.#pending.get(token) === lookup) this.#pending.delete(token);
+      });
     this.#pending.set(token, lookup);
     return lookup;
   }
 
   /** Forgets every cached verification (after a revoke), so the next request looks again. */
   invalidate(): void {
+    this.#generation++;
+    this.#pending.clear();
     this.#cache.clear();
   }
 }

@@ -7,28 +7,29 @@
  * one on the configured database.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
 import type { ApiToken } from '../auth/api-tokens.js';
 import { recordAudit } from '../auth/audit-log.js';
-import { roleAllows } from '../auth/roles.js';
+import { type Role, roleAllows } from '../auth/roles.js';
 import type { JsonValue } from '../pipeline/step.js';
-import { ApiError, badRequest, type FieldProblem, toApiError } from './api-error.js';
-import { readCredentials, TokenAuthenticator } from './auth-hook.js';
-import {
-  type AnyRoute,
-  defaultStatus,
-  fieldProblems,
-  JsonText,
-  type RouteContext,
-  type TextBody,
-} from './define-route.js';
+import { ApiError, toApiError } from './api-error.js';
+import { type Credentials, readCredentials, TokenAuthenticator } from './auth-hook.js';
+import { type AnyRoute, defaultStatus, JsonText, type RouteContext, type TextBody } from './define-route.js';
 import { renderDocsPage } from './docs-page.js';
+import { forecastFastPath } from './forecast-fast-path.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
+import { RequestCheck } from './request-parts.js';
+import { ResponseCheck } from './response-check.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
-import { forecastRoutes } from './routes/forecast-routes.js';
+import {
+  type ForecastBody,
+  forecastRoutes,
+  ONLINE_FORECAST_URL,
+  onlineForecastText,
+} from './routes/forecast-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ingestionRoutes, UPLOAD_CONTENT_TYPES } from './routes/ingestion-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
@@ -77,7 +78,22 @@ export async function buildServer(
   });
   await sweepStaleUploads(settings.home);
   const context: ServerContext = { ...deps, auth, uploads, settings };
+  // Set once the routes exist; until then (and for every request it declines) fastify answers.
+  let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  let closing = false;
   const app = Fastify({
+    // The server fastify would create, with online forecasts offered to the fast path first.
+    serverFactory: (handler, options) => {
+      const server = createServer(options.http ?? {}, (req, res) => {
+        if (fastPath === null || !fastPath(req, res)) handler(req, res);
+      });
+      // As fastify sets its own server up (its defaults: keep-alive 72 s, no request timeout).
+      const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+      server.keepAliveTimeout = numberOr(options.keepAliveTimeout, 72_000);
+      server.requestTimeout = numberOr(options.requestTimeout, 0);
+      server.setTimeout(numberOr(options.connectionTimeout, 0));
+      return server;
+    },
     logger: settings.logger,
     bodyLimit: settings.bodyLimit,
     return503OnClosing: true,
@@ -146,15 +162,57 @@ export async function buildServer(
     ),
   );
 
-  /** Who calls, within their rate, with the role the route needs; runs before the body is read. */
-  const authenticate = async (
+  /**
+   * Who calls, within their rate, with the role the route needs; runs before the body is read. A
+   * callback hook that finishes synchronously when the token's verification is cached: an online
+   * forecast should not wait a turn of the event loop to learn who asks.
+   */
+  const authenticate = (
     request: FastifyRequest,
     reply: FastifyReply,
     route: AnyRoute,
-  ): Promise<void> => {
-    if (route.access === 'public') return;
+    done: (error?: Error) => void,
+  ): void => {
+    const needs = route.access;
+    if (needs === 'public') {
+      done();
+      return;
+    }
     const credentials = readCredentials(request.headers.authorization);
-    const caller = credentials.kind === 'bearer' ? await auth.verify(credentials.token) : null;
+    const known = credentials.kind === 'bearer' ? auth.cached(credentials.token) : null;
+    if (known === undefined && credentials.kind === 'bearer') {
+      auth.verify(credentials.token).then(
+        (caller) => {
+          let refused: Error | undefined;
+          try {
+            admit(request, reply, needs, credentials, caller);
+          } catch (error) {
+            refused = error as Error;
+          }
+          done(refused);
+        },
+        (error: Error) => done(error),
+      );
+      return;
+    }
+    let refused: Error | undefined;
+    try {
+      admit(request, reply, needs, credentials, known ?? null);
+    } catch (error) {
+      refused = error as Error;
+    }
+    // Outside the try: done() runs the rest of the request, whose errors are not this hook's.
+    done(refused);
+  };
+
+  /** Lets a verified caller (or null) through, or throws 429, 401 or 403. */
+  const admit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    needs: Role,
+    credentials: Credentials,
+    caller: ApiToken | null,
+  ): void => {
     const decision = limiter?.take(caller ? `token:${caller.id}` : `ip:${request.ip}`);
     if (decision && !decision.allowed) {
       reply.header('Retry-After', String(decision.retryAfterSeconds));
@@ -177,11 +235,11 @@ export async function buildServer(
       );
     }
     request.caller = caller;
-    if (!roleAllows(caller.role, route.access)) {
+    if (!roleAllows(caller.role, needs)) {
       throw new ApiError(
         403,
         'FORBIDDEN',
-        `this needs the ${route.access} role, but token ${caller.id} has the ${caller.role} role; ask an admin for ${route.access === 'admin' || route.access === 'analyst' ? 'an' : 'a'} ${route.access} token`,
+        `this needs the ${needs} role, but token ${caller.id} has the ${caller.role} role; ask an admin for ${needs === 'admin' || needs === 'analyst' ? 'an' : 'a'} ${needs} token`,
       );
     }
   };
@@ -211,18 +269,17 @@ export async function buildServer(
     return payload;
   };
 
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.observe(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime,
-    );
+  // Requests no route matched (404, undecodable URLs) are counted here; routes count their own.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.is404) metrics.observe(request.method, 'unmatched', reply.statusCode, reply.elapsedTime);
+    done();
   });
 
-  const checkedTexts = new CheckedTexts(8_000_000);
+  const responses = new ResponseCheck(settings.validateResponses);
   // Hooks per route, so public and unaudited routes pay for neither.
   for (const route of routes) {
+    const count = metrics.forRoute(route.method, route.url);
+    const status = defaultStatus(route);
     app.route({
       method: route.method,
       url: route.url,
@@ -231,7 +288,8 @@ export async function buildServer(
       ...(route.access === 'public'
         ? {}
         : {
-            onRequest: (request: FastifyRequest, reply: FastifyReply) => authenticate(request, reply, route),
+            onRequest: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) =>
+              authenticate(request, reply, route, done),
           }),
       ...(route.audit
         ? {
@@ -239,9 +297,39 @@ export async function buildServer(
               audit(request, reply, payload, route),
           }
         : {}),
-      handler: (request, reply) => handle(route, request, reply, settings.validateResponses, checkedTexts),
+      onResponse: (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        count(reply.statusCode, reply.elapsedTime);
+        done();
+      },
+      handler: (request, reply) => handle(route, status, request, reply, responses),
     });
   }
+  const forecastRoute = routes.find((r) => r.method === 'POST' && r.url === ONLINE_FORECAST_URL);
+  if (!forecastRoute) throw new Error(`no route POST ${ONLINE_FORECAST_URL}`);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  fastPath = forecastFastPath({
+    route: forecastRoute,
+    answer: (body: ForecastBody) => onlineForecastText(deps.models, body),
+    auth,
+    limiter,
+    bodyLimit: forecastRoute.bodyLimit ?? settings.bodyLimit,
+    parseJson: (text) => {
+      let parsed: { error: Error | null; value: unknown } = { error: null, value: undefined };
+      parseJson(undefined as never, text, (error, value) => {
+        parsed = { error, value };
+      });
+      if (parsed.error) throw parsed.error;
+      return parsed.value;
+    },
+    responses,
+    count: metrics.forRoute(forecastRoute.method, forecastRoute.url),
+    log: (details, message) => app.log.error(details, message),
+    closing: () => closing,
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onClose', async () => {
     uploads.stop();
     auth.invalidate();
@@ -249,61 +337,16 @@ export async function buildServer(
   return app;
 }
 
-/**
- * JSON texts already checked against their route's schema. The serving module sends the same text
- * for the same pair and version again and again; parsing it back for every request would cost more
- * than answering it. Bounded by total length; forgotten all at once when full.
- */
-class CheckedTexts {
-  readonly #texts = new Set<string>();
-  #chars = 0;
-  constructor(readonly maxChars: number) {}
-
-  has(text: string): boolean {
-    return this.#texts.has(text);
-  }
-
-  add(text: string): void {
-    if (text.length > this.maxChars) return;
-    if (this.#chars + text.length > this.maxChars) {
-      this.#texts.clear();
-      this.#chars = 0;
-    }
-    this.#texts.add(text);
-    this.#chars += text.length;
-  }
-}
-
 async function handle(
   route: AnyRoute,
+  firstStatus: number,
   request: FastifyRequest,
   reply: FastifyReply,
-  validateResponses: boolean,
-  checkedTexts: CheckedTexts,
+  responses: ResponseCheck,
 ): Promise<unknown> {
-  const problems: FieldProblem[] = [];
-  const parse = (
-    where: 'params' | 'query' | 'body',
-    schema: ZodType | undefined,
-    value: unknown,
-  ): unknown => {
-    if (!schema) return undefined;
-    const nul = nulPath(value);
-    if (nul !== null) {
-      problems.push({
-        in: where,
-        path: nul,
-        message: 'contains a NUL character (\\u0000), which text cannot hold',
-      });
-      return undefined;
-    }
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    problems.push(...fieldProblems(where, result.error));
-    return undefined;
-  };
-  const params = parse('params', route.params, request.params);
-  const query = parse('query', route.query, request.query);
+  const parts = new RequestCheck();
+  const params = parts.part('params', route.params, request.params);
+  const query = parts.part('query', route.query, request.query);
   let body: unknown;
   if (route.consumes) {
     if (!(request.body instanceof Readable))
@@ -326,16 +369,10 @@ async function handle(
         'BODY_REQUIRED',
         'this endpoint needs a JSON body (Content-Type: application/json); see /docs for its fields',
       );
-    body = parse('body', route.body, request.body);
+    body = parts.part('body', route.body, request.body);
   }
-  if (problems.length > 0) {
-    const first = problems[0]!;
-    throw badRequest(
-      `the request has ${problems.length === 1 ? 'a bad field' : `${problems.length} bad fields`}: ${first.in}.${first.path}: ${first.message}${problems.length > 1 ? ' (all in details)' : ''}`,
-      problems,
-    );
-  }
-  let status = defaultStatus(route);
+  parts.finish();
+  let status = firstStatus;
   const ctx: RouteContext<unknown, unknown, unknown> = {
     params,
     query,
@@ -360,53 +397,13 @@ async function handle(
     const text = result as TextBody;
     return typeof text === 'string' ? text : Readable.from(text);
   }
+  const log = (details: object, message: string) => request.log.error(details, message);
   if (result instanceof JsonText) {
     reply.type('application/json; charset=utf-8');
-    if (validateResponses && !checkedTexts.has(result.text)) {
-      check(spec.schema, JSON.parse(result.text));
-      checkedTexts.add(result.text);
-    }
+    responses.text(route, spec.schema, result.text, () => request.id, log);
     return result.text;
   }
-  if (!validateResponses) return result;
-  return check(spec.schema, result);
-
-  function check(schema: ZodType, value: unknown): unknown {
-    const checked = schema.safeParse(value);
-    if (!checked.success) {
-      request.log.error(
-        { issues: checked.error.issues },
-        `response of ${route.method} ${route.url} does not match its schema`,
-      );
-      throw new ApiError(
-        500,
-        'INTERNAL',
-        `the server produced an invalid response (request ${request.id}); the server log has the details`,
-      );
-    }
-    return checked.data;
-  }
-}
-
-/** Where a NUL character hides in a parsed request part (PostgreSQL text cannot store one), or null. */
-function nulPath(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(root)' : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${path}[${i}]`);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      const here = path === '' ? key : `${path}.${key}`;
-      if (key.includes('\u0000')) return here;
-      const found = nulPath(v, here);
-      if (found !== null) return found;
-    }
-  }
-  return null;
+  return responses.value(route, spec.schema, result, () => request.id, log);
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {

@@ -30,10 +30,27 @@ export class Counter extends Metric {
   }
 
   inc(labels: Labels = {}, by = 1): void {
+    this.#sample(labels).value += by;
+  }
+
+  /** The counter of one label set, for a hot path that should not build the key on every call. */
+  labels(labels: Labels): { inc(by?: number): void } {
+    const sample = this.#sample(labels);
+    return {
+      inc(by = 1) {
+        sample.value += by;
+      },
+    };
+  }
+
+  #sample(labels: Labels): Sample {
     const key = labelKey(labels);
-    const sample = this.#values.get(key);
-    if (sample) sample.value += by;
-    else this.#values.set(key, { labels, value: by });
+    let sample = this.#values.get(key);
+    if (!sample) {
+      sample = { labels, value: 0 };
+      this.#values.set(key, sample);
+    }
+    return sample;
   }
 
   /** The current value for these labels (0 when never incremented). */
@@ -97,12 +114,26 @@ export class Histogram extends Metric {
   }
 
   observe(labels: Labels, value: number): void {
+    this.#record(this.#seriesOf(labels), value);
+  }
+
+  /** The histogram of one label set, for a hot path that should not build the key on every call. */
+  labels(labels: Labels): { observe(value: number): void } {
+    const series = this.#seriesOf(labels);
+    return { observe: (value) => this.#record(series, value) };
+  }
+
+  #seriesOf(labels: Labels): HistogramSeries {
     const key = labelKey(labels);
     let series = this.#series.get(key);
     if (!series) {
       series = { labels, counts: new Array(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.#series.set(key, series);
     }
+    return series;
+  }
+
+  #record(series: HistogramSeries, value: number): void {
     let i = 0;
     while (i < this.buckets.length && value > (this.buckets[i] as number)) i++;
     series.counts[i]!++;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { listRegisteredModels, requireModelVersion } from '../../registry/model-registry.js';
 import { batchForecastsCsv, readBatchForecasts } from '../../serving/batch-forecasts.js';
+import type { ModelCache } from '../../serving/model-cache.js';
 import { forecastOnlineJson, MAX_HORIZON, MAX_PAIRS, MAX_QUANTILES } from '../../serving/online-forecast.js';
 import { ApiError } from '../api-error.js';
 import { type AnyRoute, common, defineRoute, JsonText } from '../define-route.js';
@@ -98,11 +99,30 @@ const batchFilter = {
   sku: code('a SKU').optional(),
 };
 
+/** A forecast request as its schema parses it. */
+export type ForecastBody = z.output<typeof forecastRequest>;
+
+/** Where online forecasts are asked for; the server's fast path answers it too. */
+export const ONLINE_FORECAST_URL = '/v1/forecasts';
+
+/**
+ * The answer to a checked forecast request as JSON text, sent as is (each pair's answer is
+ * serialised once per version). Both the route's handler and the fast path send this.
+ */
+export function onlineForecastText(models: ModelCache, body: ForecastBody): Promise<string> {
+  return forecastOnlineJson(models, {
+    pairs: body.pairs ?? [{ store: body.store as string, sku: body.sku as string }],
+    horizon: body.horizon,
+    ...(body.model ? { model: body.model } : {}),
+    ...(body.quantiles ? { quantiles: body.quantiles } : {}),
+  });
+}
+
 export function forecastRoutes(ctx: ServerContext): AnyRoute[] {
   return [
     defineRoute({
       method: 'POST',
-      url: '/v1/forecasts',
+      url: ONLINE_FORECAST_URL,
       summary: 'Forecast store × product pairs now, with the current champion',
       description:
         'One entry per pair and day with the mean and each quantile; the answer names the model version used. ' +
@@ -111,16 +131,7 @@ export function forecastRoutes(ctx: ServerContext): AnyRoute[] {
       access: 'viewer',
       body: forecastRequest,
       responses: { 200: { description: 'the forecasts', schema: forecastResponse } },
-      // Sent as the serving module's JSON text: each pair's answer is serialised once per version.
-      handler: async ({ body }) =>
-        new JsonText(
-          await forecastOnlineJson(ctx.models, {
-            pairs: body.pairs ?? [{ store: body.store!, sku: body.sku! }],
-            horizon: body.horizon,
-            ...(body.model ? { model: body.model } : {}),
-            ...(body.quantiles ? { quantiles: body.quantiles } : {}),
-          }),
-        ),
+      handler: async ({ body }) => new JsonText(await onlineForecastText(ctx.models, body)),
     }),
     defineRoute({
       method: 'POST',
