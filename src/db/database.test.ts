@@ -63,3 +63,39 @@ test(`[${testBackend()}] constraints live in the database: a store closing befor
     /check constraint/,
   );
 });
+
+test(`[${testBackend()}] LISTEN: notified after a committed NOTIFY, not after one rolled back, and no more once stopped`, async (t) => {
+  const db = await openTestDatabase();
+  t.after(() => db.close());
+  let heard = 0;
+  const stop = await db.listen('shelfcast_test_channel', () => {
+    heard++;
+  });
+  const settle = async (expected: number) => {
+    const deadline = Date.now() + 5000;
+    while (heard < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Time for a notification that should not come to arrive anyway.
+    await new Promise((r) => setTimeout(r, 100));
+  };
+  await db.exec(`NOTIFY shelfcast_test_channel`);
+  await settle(1);
+  assert.equal(heard, 1);
+  await db
+    .transaction(async (tx) => {
+      await tx.exec(`NOTIFY shelfcast_test_channel`);
+      throw new Error('roll back');
+    })
+    .catch(() => {});
+  await db.exec(`NOTIFY some_other_channel`);
+  await settle(2);
+  assert.equal(heard, 1, 'a rolled-back NOTIFY and another channel are not heard');
+  await db.transaction(async (tx) => {
+    await tx.exec(`NOTIFY shelfcast_test_channel`);
+  });
+  await settle(2);
+  assert.equal(heard, 2);
+  await stop();
+  await db.exec(`NOTIFY shelfcast_test_channel`);
+  await settle(3);
+  assert.equal(heard, 2, 'nothing after stop');
+});

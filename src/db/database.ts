@@ -39,6 +39,12 @@ export interface Database extends Queryable {
   readonly location: string;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` after each committed transaction that sent `NOTIFY channel` (from any process
+   * on PostgreSQL), and once more after a lost listening connection is back, since notifications
+   * may have been missed meanwhile. Resolves, once listening, to a function that stops it.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -70,6 +70,7 @@ function borrowed(db: Database): Database {
     exec: (sql) => db.exec(sql),
     copyIn: (table, columns, text) => db.copyIn(table, columns, text),
     transaction: (work) => db.transaction(work),
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
     close: async () => {},
   };
 }

@@ -102,6 +102,11 @@ export class PGliteDatabase implements Database {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#pg.transaction((tx) => work(queryable(tx)));
   }
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    // One process owns an embedded database, so every NOTIFY is sent in this process.
+    const stop = await this.#pg.listen(channel, () => onNotify());
+    return () => stop();
+  }
   /** The data directory as a tarball, to seed other instances (test templates, backups). */
   dump(): Promise<Blob> {
     return this.#pg.dumpDataDir('none') as Promise<Blob>;

@@ -10,6 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Queryable, SqlValue, Transaction } from './database.js';
 import { ident } from './database.js';
 import { DatabaseError } from './db-error.js';
+import { listenPostgres } from './postgres-listener.js';
 
 // Return DATE columns as 'YYYY-MM-DD' text and bigint counts as numbers, matching PGlite's shapes.
 const DATE_OID = 1082;
@@ -64,10 +65,13 @@ export class PostgresDatabase implements Database {
   readonly location: string;
   readonly #pool: pg.Pool;
   readonly #base: Queryable;
+  readonly #url: string;
+  readonly #listeners = new Set<() => Promise<void>>();
 
-  private constructor(pool: pg.Pool, location: string) {
+  private constructor(pool: pg.Pool, location: string, url: string) {
     this.#pool = pool;
     this.location = location;
+    this.#url = url;
     this.#base = queryable(pool);
   }
 
@@ -88,7 +92,7 @@ export class PostgresDatabase implements Database {
         { cause: error },
       );
     }
-    return new PostgresDatabase(pool, location);
+    return new PostgresDatabase(pool, location, url);
   }
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
@@ -117,7 +121,18 @@ export class PostgresDatabase implements Database {
       client.release();
     }
   }
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    const stop = await listenPostgres(this.#url, channel, onNotify);
+    const stopOnce = async () => {
+      this.#listeners.delete(stopOnce);
+      await stop();
+    };
+    this.#listeners.add(stopOnce);
+    return stopOnce;
+  }
   async close(): Promise<void> {
+    // Listening connections are not the pool's: they end with the database handle.
+    await Promise.all([...this.#listeners].map((stop) => stop()));
     await this.#pool.end();
   }
 }

@@ -56,6 +56,39 @@ test(`[${b}] the champion is loaded once for concurrent first requests and liste
   assert.ok(!Number.isNaN(Date.parse(loaded[0]?.loadedAt ?? '')));
 });
 
+test(`[${b}] a promotion or rollback is followed as soon as it commits, through the database's notification, not by polling`, async (t) => {
+  const { db, store } = await setup(t);
+  await championOf(db, store, 'demand', 1);
+  const v2 = await registerBundle(db, store, 'demand', small(2, ['naive']));
+  // Ten minutes between polls: only a notification can bring version 2 within the test.
+  const cache = new ModelCache(db, { artifactStore: store, refreshMs: 600_000, workers: 0 });
+  t.after(() => cache.close());
+  assert.equal((await cache.champion()).version, 1);
+  assert.equal(cache.listening, true);
+  const servedWithin = async (version: number) => {
+    const deadline = performance.now() + 10_000;
+    let served = await cache.champion();
+    while (served.version !== version && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+      served = await cache.champion();
+    }
+    return served.version;
+  };
+  await promote(db, { model: 'demand', version: v2.version }, { reason: 'better', actor: 'test' });
+  assert.equal(await servedWithin(2), 2);
+  await rollback(db, 'demand', { reason: 'worse in stores', actor: 'test' });
+  assert.equal(await servedWithin(1), 1);
+
+  // Without notifications the same cache would wait for its poll.
+  const polling = new ModelCache(db, { artifactStore: store, refreshMs: 600_000, workers: 0, listen: false });
+  t.after(() => polling.close());
+  assert.equal((await polling.champion()).version, 1);
+  assert.equal(polling.listening, false);
+  await promote(db, { model: 'demand', version: v2.version }, { reason: 'again', actor: 'test' });
+  assert.equal(await servedWithin(2), 2);
+  assert.equal((await polling.champion()).version, 1, 'the polling cache has not looked yet');
+});
+
 test(`[${b}] a promotion is served within refreshMs, without a restart`, async (t) => {
   const { db, store } = await setup(t);
   await championOf(db, store, 'demand', 1);

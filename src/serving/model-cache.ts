@@ -2,8 +2,10 @@
  * @module serving/model-cache
  * The champions a serving process answers from, held in memory. A model's champion is loaded on first
  * use (concurrent first requests share one load). Afterwards a request costs no database access: the
- * aliases of all models are re-read with one small query at most every `refreshMs`, in the
- * background, and a moved alias is followed by loading the new champion completely (bundle checked,
+ * aliases of all models are re-read with one small query when the database notifies a change to them
+ * (LISTEN on `shelfcast_champions`, sent at commit by a trigger, from any process on PostgreSQL) and,
+ * as a safety net, at most every `refreshMs` in the background (every second where the database
+ * cannot notify). A moved alias is followed by loading the new champion completely (bundle checked,
  * every series answered for the bundle's own shape) before one reference is replaced. A request holds
  * the {@link ServedModel} it started with, so it is answered from one version from start to end, and
  * the old version keeps serving until the new one is ready. A champion whose alias was removed (its
@@ -12,7 +14,8 @@
  * next check; the failure is kept in {@link ModelCache.lastError}. The version served before the
  * current one stays in memory, so rolling back to it takes effect at once.
  */
-import type { Queryable } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
+import { CHAMPIONS_CHANNEL } from '../db/migrations/0009-champion-notify.js';
 import type { ArtifactStore } from '../tracking/artifact-store.js';
 import { FilesystemArtifactStore } from '../tracking/filesystem-artifact-store.js';
 import { type ChampionRef, loadServedModel, pickChampion, readChampions } from './champion-loader.js';
@@ -21,8 +24,13 @@ import type { ServedModel } from './served-model.js';
 export type { ServedModel } from './served-model.js';
 
 export interface ModelCacheOptions {
-  /** Longest time between two reads of the aliases, in milliseconds (default 1000). */
+  /**
+   * Longest time between two reads of the aliases, in milliseconds (default 30,000 while the
+   * database notifies changes, 1000 otherwise).
+   */
   refreshMs?: number;
+  /** Follow the database's change notifications (default true where the database has them). */
+  listen?: boolean;
   /** Where bundles are read from (default: the filesystem store under SHELFCAST_HOME). */
   artifactStore?: ArtifactStore;
   /**
@@ -36,7 +44,13 @@ export interface ModelCacheOptions {
 
 export class ModelCache {
   readonly #db: Queryable;
-  readonly #refreshMs: number;
+  readonly #refreshMs: number | undefined;
+  /** off: not asked for or not possible; pending: subscribing; on: notifications arrive. */
+  #listening: 'off' | 'pending' | 'on';
+  #stopListening: (() => Promise<void>) | null = null;
+  #listenOnce: Promise<void> | null = null;
+  /** A notification arrived while a check was running: check once more when it ends. */
+  #checkAgain = false;
   readonly #store: ArtifactStore;
   readonly #workers: number | undefined;
   readonly #memoLimit: number | undefined;
@@ -59,7 +73,8 @@ export class ModelCache {
    */
   constructor(db: Queryable, options: ModelCacheOptions = {}) {
     this.#db = db;
-    this.#refreshMs = options.refreshMs ?? 1000;
+    this.#refreshMs = options.refreshMs;
+    this.#listening = options.listen !== false && canListen(db) ? 'pending' : 'off';
     this.#store = options.artifactStore ?? FilesystemArtifactStore.fromEnv();
     this.#workers = options.workers;
     this.#memoLimit = options.memoLimit;
@@ -72,8 +87,11 @@ export class ModelCache {
    */
   async champion(model?: string): Promise<ServedModel> {
     if (this.#closed) throw new Error('the model cache is closed');
-    if (this.#champions === null) await this.#check();
-    else if (performance.now() - this.#checkedAt >= this.#refreshMs && this.#checking === null) {
+    if (this.#champions === null) {
+      // Listening first, so a change between the first read and the subscription is not missed.
+      if (this.#listening === 'pending') await this.#listen();
+      await this.#check();
+    } else if (performance.now() - this.#checkedAt >= this.#pollMs() && this.#checking === null) {
       // Checked in the background: this request is answered from what is loaded now.
       this.#check().catch(() => {});
     }
@@ -103,11 +121,50 @@ export class ModelCache {
     return this.#lastError;
   }
 
-  close(): void {
+  /** Stops serving and stops following the database's notifications. */
+  async close(): Promise<void> {
     this.#closed = true;
     this.#served.clear();
     this.#previous.clear();
     this.#champions = new Map();
+    const stop = this.#stopListening;
+    this.#stopListening = null;
+    this.#listening = 'off';
+    await stop?.().catch(() => {});
+  }
+
+  /** True while champion changes arrive as notifications (then polling is only a safety net). */
+  get listening(): boolean {
+    return this.#listening === 'on';
+  }
+
+  #pollMs(): number {
+    return this.#refreshMs ?? (this.#listening === 'on' ? 30_000 : 1000);
+  }
+
+  #listen(): Promise<void> {
+    if (this.#listenOnce) return this.#listenOnce;
+    this.#listenOnce = (this.#db as Database)
+      .listen(CHAMPIONS_CHANNEL, () => this.#onNotify())
+      .then(
+        async (stop) => {
+          if (this.#closed) return stop();
+          this.#stopListening = stop;
+          this.#listening = 'on';
+        },
+        (error: unknown) => {
+          // Polling every second still follows every change.
+          this.#lastError = error as Error;
+          this.#listening = 'off';
+        },
+      );
+    return this.#listenOnce;
+  }
+
+  #onNotify(): void {
+    if (this.#closed || this.#champions === null) return;
+    if (this.#checking) this.#checkAgain = true;
+    else this.#check().catch(() => {});
   }
 
   #check(): Promise<void> {
@@ -142,6 +199,10 @@ export class ModelCache {
     this.#checking = checking;
     return checking.finally(() => {
       if (this.#checking === checking) this.#checking = null;
+      if (this.#checkAgain && !this.#closed) {
+        this.#checkAgain = false;
+        this.#check().catch(() => {});
+      }
     });
   }
 
@@ -179,4 +240,8 @@ export class ModelCache {
     if (current) this.#previous.set(served.model, current);
     this.#served.set(served.model, served);
   }
+}
+
+function canListen(db: Queryable): boolean {
+  return typeof (db as Partial<Database>).listen === 'function';
 }

@@ -12,5 +12,16 @@ import { migration as m0005 } from './0005-registry.js';
 import { migration as m0006 } from './0006-serving.js';
 import { migration as m0007 } from './0007-auth.js';
 import { migration as m0008 } from './0008-jobs.js';
+import { migration as m0009 } from './0009-champion-notify.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+];

@@ -115,7 +115,7 @@ export async function startTestServer(
     async close() {
       await app.close();
       await jobs.close();
-      models.close();
+      await models.close();
       await db.close();
       if (!options.home) rmSync(home, { recursive: true, force: true });
     },
