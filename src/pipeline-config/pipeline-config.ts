@@ -90,7 +90,8 @@ const quantilesSchema = z
     'list quantiles in increasing order, each once',
   );
 
-const configSchema = z.strictObject({
+/** The config's shape (without the catalog checks {@link parsePipelineConfig} adds). */
+export const pipelineConfigSchema = z.strictObject({
   /** Registry model name the pipeline registers versions under. */
   name: z.string().regex(NAME, 'use lowercase letters, digits and dashes, e.g. demand-forecast'),
   target: z.enum(['units']).default('units'),
@@ -126,9 +127,9 @@ const configSchema = z.strictObject({
 });
 
 /** A validated pipeline config with every default filled in. */
-export type PipelineConfig = z.output<typeof configSchema>;
+export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 /** What a config file may say (defaults optional). */
-export type PipelineConfigInput = z.input<typeof configSchema>;
+export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;
 export type AlgorithmConfig = PipelineConfig['algorithms'][string];
 export type TrainerConfig = PipelineConfig['trainers'][string];
 export type PartitionBy = PipelineConfig['partitionBy'];
@@ -151,7 +152,7 @@ export function parsePipelineConfig(
   input: unknown,
   options: ParsePipelineConfigOptions = {},
 ): PipelineConfig {
-  const result = configSchema.safeParse(input, { reportInput: true });
+  const result = pipelineConfigSchema.safeParse(input, { reportInput: true });
   // The catalog checks run on every algorithm entry that is well-formed, even when other keys are
   // not, so one pass reports every bad key.
   const catalogIssues = checkAlgorithms(wellFormedAlgorithms(input), options.catalog ?? modelCatalog);

@@ -121,6 +121,26 @@ describe(`[${testBackend()}] OpenAPI document and reference page`, () => {
     assert.equal(product.additionalProperties, false);
     const upload = doc.paths['/v1/ingestion/{entity}/file']?.post?.requestBody?.content;
     assert.ok(upload?.['text/csv'] && upload['application/vnd.apache.parquet']);
+    // The pipeline config is documented with its real shape, though the handler checks it in full.
+    const train = doc.paths['/v1/pipelines/train']?.post?.requestBody?.content['application/json']
+      ?.schema as JsonSchema;
+    const config = (train.properties as Record<string, JsonSchema>).config as JsonSchema;
+    assert.deepEqual(config.required, ['name', 'horizon']);
+    const configProps = config.properties as Record<string, JsonSchema>;
+    for (const key of [
+      'name',
+      'horizon',
+      'algorithms',
+      'trainers',
+      'data',
+      'backtest',
+      'metric',
+      'promotion',
+    ])
+      assert.ok(configProps[key], `config.${key} documented`);
+    assert.deepEqual((configProps.metric as JsonSchema).enum, ['mase', 'rmsse', 'wrmsse']);
+    assert.equal(config.additionalProperties, false);
+    assert.match(String(config.description), /config file/);
   });
 
   it('renders a self-contained reference page with every endpoint', async (t) => {

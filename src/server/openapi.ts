@@ -215,6 +215,22 @@ function objectParameters(
   });
 }
 
+/** What the reference shows for a schema that validates less than it documents. */
+const documentation = new WeakMap<object, ZodType>();
+
+/**
+ * `validator` as the route checks it, documented in OpenAPI as `documented`. For a part whose full
+ * check runs in the handler (a pipeline config is checked with the model catalog, every bad key in
+ * one answer), so the reference shows its real shape and not an open object.
+ *
+ * @example
+ * config: documentedAs(z.record(z.string(), json), pipelineConfigSchema)
+ */
+export function documentedAs<T extends ZodType>(validator: T, documented: ZodType): T {
+  documentation.set(validator, documented);
+  return validator;
+}
+
 /** JSON Schema of a zod schema, inlined (no `$defs`), without the `$schema` key. */
 export function toSchema(schema: ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _, ...json } = z.toJSONSchema(schema, {
@@ -222,6 +238,13 @@ export function toSchema(schema: ZodType, io: 'input' | 'output'): JsonSchema {
     unrepresentable: 'any',
     reused: 'inline',
     cycles: 'throw',
+    override: (ctx) => {
+      const documented = documentation.get(ctx.zodSchema);
+      if (!documented) return;
+      const { description } = ctx.jsonSchema;
+      for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+      Object.assign(ctx.jsonSchema, toSchema(documented, io), description ? { description } : {});
+    },
   }) as JsonSchema;
   return json;
 }

@@ -12,13 +12,18 @@ import { z } from 'zod';
 import { getCatalogItem, listCatalog } from '../../catalog/catalog-store.js';
 import { type RunRecord, readRunRecord, runDirectory } from '../../pipeline/run-state.js';
 import type { JsonValue } from '../../pipeline/step.js';
-import { type PipelineConfig, parsePipelineConfig } from '../../pipeline-config/pipeline-config.js';
+import {
+  type PipelineConfig,
+  parsePipelineConfig,
+  pipelineConfigSchema,
+} from '../../pipeline-config/pipeline-config.js';
 import { PipelineConfigError } from '../../pipeline-config/pipeline-config-error.js';
 import { compareRuns, getRun, listRuns, metricHistory, resolveRunId } from '../../tracking/run-queries.js';
 import { listExperiments } from '../../tracking/run-store.js';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/run-types.js';
 import { ApiError, badRequest, type FieldProblem, notFound } from '../api-error.js';
 import { type AnyRoute, common, defineRoute } from '../define-route.js';
+import { documentedAs } from '../openapi.js';
 import type { ServerContext } from '../server-context.js';
 import { jobSchema } from './job-routes.js';
 
@@ -106,9 +111,15 @@ export function pipelineRoutes(ctx: ServerContext): AnyRoute[] {
       tag: 'pipelines',
       access: 'analyst',
       body: z.strictObject({
-        config: z
-          .record(z.string(), json)
-          .describe('the pipeline config as JSON: name, horizon, algorithms, data, backtest, promotion …'),
+        // Checked in full by the handler (with the model catalog, every bad key in one answer).
+        config: documentedAs(
+          z
+            .record(z.string(), json)
+            .describe(
+              'the pipeline config as JSON, as in a config file: name, horizon, algorithms, data, backtest, promotion …',
+            ),
+          pipelineConfigSchema,
+        ),
         force: z.boolean().default(false).describe('rerun every step, ignoring cached results'),
       }),
       responses: { 202: { description: 'the training job', schema: jobSchema } },
