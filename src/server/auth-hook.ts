@@ -1,13 +1,16 @@
 /**
  * @module server/auth-hook
- * Who is calling: the bearer token of a request, verified against the token table and cached for a
- * few seconds, so a busy client costs one database lookup per cache period instead of one per
- * request (online forecasts must answer in milliseconds). Unknown tokens are cached too, so a client
- * retrying a bad token does not hammer the database. A token revoked through this server is dropped
- * from the cache at once; one revoked elsewhere stops working within the cache period.
+ * Who is calling: the bearer token of a request, verified against the token table and cached, so a
+ * busy client costs one database lookup per cache period instead of one per request (online
+ * forecasts must answer in milliseconds). Unknown tokens are cached too, so a client retrying a bad
+ * token does not hammer the database. Any change to the tokens (created, revoked, re-roled, deleted,
+ * by any process) empties the cache as it commits, through the database's notification on
+ * `shelfcast_tokens`; the cache period is then only a safety net (60 s). Where the database cannot
+ * notify, it is 5 s: a token revoked elsewhere stops working within that.
  */
 import { type ApiToken, verifyToken } from '../auth/api-tokens.js';
-import type { Queryable } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
+import { TOKENS_CHANNEL } from '../db/migrations/0010-token-notify.js';
 
 export type Credentials = { kind: 'none' } | { kind: 'malformed' } | { kind: 'bearer'; token: string };
 
@@ -40,10 +43,43 @@ export class TokenAuthenticator {
   /** Bumped by invalidate(): a lookup begun before it may have read a token since revoked. */
   #generation = 0;
 
+  #stopListening: (() => Promise<void>) | null = null;
+
+  /** `cacheMs`: how long a verification is trusted (default 60 s while notified, else 5 s). */
   constructor(
     readonly db: Queryable,
-    readonly options: { cacheMs: number },
+    readonly options: { cacheMs?: number } = {},
   ) {}
+
+  /**
+   * Follows the database's token-change notifications, where it has them; without them (or if
+   * subscribing fails) the shorter cache period applies. Resolves once listening.
+   */
+  async listen(): Promise<void> {
+    const db = this.db as Partial<Database>;
+    if (this.#stopListening || typeof db.listen !== 'function') return;
+    try {
+      this.#stopListening = await db.listen(TOKENS_CHANNEL, () => this.invalidate());
+    } catch {
+      this.#stopListening = null;
+    }
+  }
+
+  /** True while token changes arrive as notifications. */
+  get listening(): boolean {
+    return this.#stopListening !== null;
+  }
+
+  /** Stops following notifications. */
+  async close(): Promise<void> {
+    const stop = this.#stopListening;
+    this.#stopListening = null;
+    await stop?.().catch(() => {});
+  }
+
+  get #cacheMs(): number {
+    return this.options.cacheMs ?? (this.#stopListening ? 60_000 : 5_000);
+  }
 
   /**
    * The verification of `token` if it is cached and fresh (the token, or null for an unknown one),
@@ -78,8 +114,8 @@ export class TokenAuthenticator {
         const now = Date.now();
         this.#cache.set(token, {
           token: record,
-          refreshAt: now + this.options.cacheMs / 2,
-          expires: now + this.options.cacheMs,
+          refreshAt: now + this.#cacheMs / 2,
+          expires: now + this.#cacheMs,
         });
         return record;
       })
@@ -90,7 +126,7 @@ export class TokenAuthenticator {
     return lookup;
   }
 
-  /** Forgets every cached verification (after a revoke), so the next request looks again. */
+  /** Forgets every cached verification (after a token change), so the next request looks again. */
   invalidate(): void {
     this.#generation++;
     this.#pending.clear();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { revokeToken } from '../auth/api-tokens.js';
 import { testBackend } from '../db/testing/test-database.js';
 import { startTestServer, type TestResponse } from './testing/test-server.js';
 
@@ -51,6 +52,24 @@ describe(`[${testBackend()}] HTTP server`, () => {
     assert.ok(revoked.json.revokedAt);
     // The server drops its cached verification at once: the token stops working now.
     assertError(await server.call('GET', '/v1/models', { as: 'viewer' }), 401, 'INVALID_TOKEN');
+  });
+
+  it('a token revoked elsewhere (another process, straight in the database) stops working as the revoke commits', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.close());
+    assert.equal((await server.call('GET', '/v1/models', { as: 'viewer' })).status, 200);
+    // Not through this server: only the database's notification can tell it. The cache period is
+    // 60 s while notified, and 5 s (first re-check after 2.5 s) without.
+    await revokeToken(server.db, server.tokens.viewer.id, 'another process');
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 2000) {
+      status = (await server.call('GET', '/v1/models', { as: 'viewer' })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 401, 'refused within 2 s of the revoke');
+    // Using a token (last_used_at) does not empty the cache: the analyst stays cached and served.
+    assert.equal((await server.call('GET', '/v1/models', { as: 'analyst' })).status, 200);
   });
 
   it('unknown endpoints and ids give 404; malformed JSON, wrong types and unknown fields give 400 with each bad field', async (t) => {

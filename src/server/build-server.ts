@@ -71,7 +71,11 @@ export async function buildServer(
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const settings = serverSettings(options);
-  const auth = new TokenAuthenticator(deps.db, { cacheMs: settings.tokenCacheMs });
+  const auth = new TokenAuthenticator(
+    deps.db,
+    options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs },
+  );
+  await auth.listen();
   const uploads = new UploadJanitor(async (id) => {
     const job = await deps.jobs.get(id);
     return !job || job.finishedAt !== null;
@@ -333,6 +337,7 @@ export async function buildServer(
   app.addHook('onClose', async () => {
     uploads.stop();
     auth.invalidate();
+    await auth.close();
   });
   return app;
 }

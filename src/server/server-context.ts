@@ -29,7 +29,10 @@ export interface ServerOptions {
   inlineIngestLimit?: number;
   /** Requests per token (or per client address without a valid token); false turns the limit off. */
   rateLimit?: RateLimitSettings | false;
-  /** How long a verified token is trusted before it is looked up again. Default 5000 ms. */
+  /**
+   * How long a verified token is trusted before it is looked up again. Default 60,000 ms where the
+   * database notifies token changes (they empty the cache at once), 5,000 ms otherwise.
+   */
   tokenCacheMs?: number;
   /** Where pipeline runs and uploads live. Default `$SHELFCAST_HOME` or `./.shelfcast`. */
   home?: string;
@@ -41,7 +44,7 @@ export interface ServerOptions {
   version?: string;
 }
 
-export type ServerSettings = Required<Omit<ServerOptions, 'rateLimit'>> & {
+export type ServerSettings = Required<Omit<ServerOptions, 'rateLimit' | 'tokenCacheMs'>> & {
   rateLimit: RateLimitSettings | false;
 };
 
@@ -55,7 +58,6 @@ export function serverSettings(options: ServerOptions = {}): ServerSettings {
     uploadLimit: options.uploadLimit ?? 512 << 20,
     inlineIngestLimit: options.inlineIngestLimit ?? 8 << 20,
     rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
-    tokenCacheMs: options.tokenCacheMs ?? 5000,
     home: resolve(options.home ?? (process.env.SHELFCAST_HOME || '.shelfcast')),
     logger: options.logger ?? false,
     validateResponses: options.validateResponses ?? true,

@@ -13,6 +13,7 @@ import { migration as m0006 } from './0006-serving.js';
 import { migration as m0007 } from './0007-auth.js';
 import { migration as m0008 } from './0008-jobs.js';
 import { migration as m0009 } from './0009-champion-notify.js';
+import { migration as m0010 } from './0010-token-notify.js';
 
 export const migrations: readonly Migration[] = [
   m0001,
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
+  m0010,
 ];
