@@ -311,25 +311,28 @@ export async function buildServer(
   const forecastRoute = routes.find((r) => r.method === 'POST' && r.url === ONLINE_FORECAST_URL);
   if (!forecastRoute) throw new Error(`no route POST ${ONLINE_FORECAST_URL}`);
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  fastPath = forecastFastPath({
-    route: forecastRoute,
-    answer: (body: ForecastBody) => onlineForecastText(deps.models, body),
-    auth,
-    limiter,
-    bodyLimit: forecastRoute.bodyLimit ?? settings.bodyLimit,
-    parseJson: (text) => {
-      let parsed: { error: Error | null; value: unknown } = { error: null, value: undefined };
-      parseJson(undefined as never, text, (error, value) => {
-        parsed = { error, value };
+  // With request logging on, every request goes through fastify, whose logger writes each one.
+  fastPath = settings.logger
+    ? null
+    : forecastFastPath({
+        route: forecastRoute,
+        answer: (body: ForecastBody) => onlineForecastText(deps.models, body),
+        auth,
+        limiter,
+        bodyLimit: forecastRoute.bodyLimit ?? settings.bodyLimit,
+        parseJson: (text) => {
+          let parsed: { error: Error | null; value: unknown } = { error: null, value: undefined };
+          parseJson(undefined as never, text, (error, value) => {
+            parsed = { error, value };
+          });
+          if (parsed.error) throw parsed.error;
+          return parsed.value;
+        },
+        responses,
+        count: metrics.forRoute(forecastRoute.method, forecastRoute.url),
+        log: (details, message) => app.log.error(details, message),
+        closing: () => closing,
       });
-      if (parsed.error) throw parsed.error;
-      return parsed.value;
-    },
-    responses,
-    count: metrics.forRoute(forecastRoute.method, forecastRoute.url),
-    log: (details, message) => app.log.error(details, message),
-    closing: () => closing,
-  });
   app.addHook('preClose', (done) => {
     closing = true;
     done();

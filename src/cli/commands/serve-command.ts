@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command): void {
       positiveInt('--rate-limit'),
       DEFAULT_RATE_LIMIT.perSecond,
     )
-    .option('--log', 'log every request as JSON on stdout')
+    .option('--log', 'log every request as JSON on stdout (online forecasts then skip their fast path)')
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
