@@ -27,6 +27,11 @@ export interface JobSettings {
    * (SHELFCAST_WORKER_SHUTDOWN_MS, default 20 s).
    */
   shutdownGraceMs: number;
+  /**
+   * How often workers put back jobs that Redis lost (restarted without persistence, flushed)
+   * (SHELFCAST_JOB_RECONCILE_MS, default 30 s; also once when a worker starts).
+   */
+  reconcileMs: number;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -39,6 +44,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   cancelPollMs: 1000,
   heartbeatMs: 5000,
   shutdownGraceMs: 20_000,
+  reconcileMs: 30_000,
 };
 
 const ENV: Record<Exclude<keyof JobSettings, 'queuePrefix'>, string> = {
@@ -50,6 +56,7 @@ const ENV: Record<Exclude<keyof JobSettings, 'queuePrefix'>, string> = {
   cancelPollMs: 'SHELFCAST_JOB_CANCEL_POLL_MS',
   heartbeatMs: 'SHELFCAST_JOB_HEARTBEAT_MS',
   shutdownGraceMs: 'SHELFCAST_WORKER_SHUTDOWN_MS',
+  reconcileMs: 'SHELFCAST_JOB_RECONCILE_MS',
 };
 
 /**

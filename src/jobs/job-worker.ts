@@ -3,9 +3,10 @@
  * A worker for the Redis queue: takes jobs from BullMQ and runs their handlers in this process,
  * recording each attempt in the `jobs` table. Any number of workers on any number of machines share
  * one queue; BullMQ's lock on a job expires when its worker stops, and another worker runs it again
- * as a new attempt. `shelfcast worker` runs one.
+ * as a new attempt. Workers also put back jobs Redis lost (see `redis-reconcile.ts`). `shelfcast
+ * worker` runs one.
  */
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Database } from '../db/database.js';
 import { runJobAttempt } from './job-attempt.js';
 import { JobError } from './job-error.js';
@@ -14,6 +15,7 @@ import { describeOwner, newOwnerId } from './job-owner.js';
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from './job-settings.js';
 import { JobStore } from './job-store.js';
 import { JOB_QUEUE_NAME, readyWithin, redisConnection } from './redis-connection.js';
+import { reconcileRedisJobs } from './redis-reconcile.js';
 
 export interface JobWorkerOptions {
   redisUrl: string;
@@ -32,6 +34,8 @@ export type JobWorkerEvent =
   /** Cancelled, taken over by another attempt, or gone before it started: nothing recorded here. */
   | { type: 'dropped'; jobId: string; reason: string }
   | { type: 'released'; jobId: string; attempt: number }
+  /** Put back into Redis after Redis lost it: waiting, or running on a worker that stopped. */
+  | { type: 'requeued'; jobId: string; reason: 'lost while queued' | 'lost while its worker stopped' }
   | { type: 'error'; message: string };
 
 export interface JobWorker {
@@ -45,6 +49,9 @@ export interface JobWorker {
    */
   close(): Promise<{ released: string[] }>;
 }
+
+/** Workers alive in this process: reconciling never judges them stopped (they share its pid). */
+const liveWorkers = new Set<string>();
 
 /** How long a stopping worker waits for aborted handlers before it closes anyway. */
 const RELEASE_SETTLE_MS = 5000;
@@ -182,6 +189,35 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
     throw error;
   }
   void worker.run().catch((error: Error) => emit({ type: 'error', message: error.message }));
+  liveWorkers.add(owner);
+
+  // Jobs Redis lost: put back now and every reconcileMs.
+  const producer = new Queue(JOB_QUEUE_NAME, {
+    connection: redisConnection(options.redisUrl, 'producer'),
+    prefix: settings.queuePrefix,
+  });
+  producer.on('error', () => {});
+  let reconciling: Promise<void> | null = null;
+  const reconcile = () => {
+    reconciling ??= reconcileRedisJobs(store, producer, {
+      liveHere: liveWorkers,
+      // Running workers write only with progress; ten lock periods of silence elsewhere is stopped.
+      staleSeconds: Math.max(60, (settings.lockMs * 10) / 1000),
+    })
+      .then(({ requeued, recovered }) => {
+        for (const jobId of requeued) emit({ type: 'requeued', jobId, reason: 'lost while queued' });
+        for (const jobId of recovered)
+          emit({ type: 'requeued', jobId, reason: 'lost while its worker stopped' });
+      })
+      .catch((error: Error) => emit({ type: 'error', message: `reconciling with Redis: ${error.message}` }))
+      .finally(() => {
+        reconciling = null;
+      });
+    return reconciling;
+  };
+  void reconcile();
+  const reconcileTimer = setInterval(reconcile, settings.reconcileMs);
+  reconcileTimer.unref();
 
   let closing: Promise<{ released: string[] }> | undefined;
   return {
@@ -191,6 +227,10 @@ export async function startJobWorker(db: Database, options: JobWorkerOptions): P
     },
     close() {
       closing ??= (async () => {
+        clearInterval(reconcileTimer);
+        await reconciling;
+        liveWorkers.delete(owner);
+        await producer.close().catch(() => {});
         await worker.pause(true);
         await settleWithin(
           [...active.values()].map((a) => a.done),

@@ -97,6 +97,8 @@ function describe(event: JobWorkerEvent): string {
       return `job ${event.jobId} dropped: ${event.reason}`;
     case 'released':
       return `job ${event.jobId} attempt ${event.attempt} released to the queue`;
+    case 'requeued':
+      return `job ${event.jobId} put back into the queue: Redis had lost it (${event.reason})`;
     case 'error':
       return `queue error: ${event.message}`;
   }

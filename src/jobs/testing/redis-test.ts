@@ -22,6 +22,7 @@ export const FAST_JOB_SETTINGS: Partial<JobSettings> = {
   cancelPollMs: 50,
   heartbeatMs: 200,
   shutdownGraceMs: 2000,
+  reconcileMs: 500,
 };
 
 /** Null when Redis answers PING, otherwise the reason to skip a test that needs it. */
