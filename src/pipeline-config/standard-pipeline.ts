@@ -274,7 +274,7 @@ const train = defineStep({
     'Tunes every configured algorithm and backtests every external trainer per segment, and keeps the best (seasonal naive always beside).',
   inputs: { series: artifact('file', { format: 'json' }), segments: param('json'), config: param('json') },
   outputs: { selection: param('json'), trainerBacktests: artifact('file', { format: 'json' }) },
-  async run({ series, segments: rawSegments, config: raw }, { log, progress, outputs, runId }) {
+  async run({ series, segments: rawSegments, config: raw }, { log, progress, outputs, runId, signal }) {
     const config = configOf(raw);
     const all = readJson<PreparedSeries[]>(series);
     const choices: SegmentChoice[] = [];
@@ -317,6 +317,8 @@ const train = defineStep({
           metric: tuningMetric(config),
           // Large segments spread each trial's backtest over worker threads.
           workers: panel.length >= WORKER_THRESHOLD ? availableParallelism() : 1,
+          // A cancelled run stops the search between trials.
+          ...(signal ? { signal } : {}),
           onTrial: (trial) => {
             trialsDone++;
             progress?.(
@@ -349,6 +351,7 @@ const train = defineStep({
         ).catch(() => Number.NaN);
       // Same folds, horizon and metric as the tuned models, so the scores compare.
       for (const name of trainers) {
+        signal?.throwIfAborted();
         const results = await backtestTrainer(name, config, segment, panel, workRoot);
         const score = backtestScoreOf(results, panel, layout, tuningMetric(config));
         (trainerBacktests[segment] ??= {})[name] = results.map((r) => ({

@@ -18,6 +18,11 @@ export interface TrainOptions {
   home?: string;
   /** Sees each step start, report progress (trials) and finish. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Cancels the run: no step starts after it aborts (register and batch-forecast included), the
+   * train step stops between trials, and the summary's status is `cancelled`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainStepSummary {
@@ -30,7 +35,7 @@ export interface TrainStepSummary {
 
 export interface TrainSummary {
   runId: string;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'cancelled';
   config: PipelineConfig;
   configHash: string;
   steps: TrainStepSummary[];
@@ -66,6 +71,7 @@ export async function train(config: PipelineConfig, options: TrainOptions = {}):
     params: { config: JSON.parse(JSON.stringify(config)) as JsonValue, configHash: hash, dataFingerprint },
     force: options.force ?? false,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     // One step at a time: the embedded database admits one open connection per process.
     concurrency: 1,
   });

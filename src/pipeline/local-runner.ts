@@ -4,7 +4,8 @@
  * content-addressed step caching with the reason for every hit or miss, retries with exponential
  * backoff for retryable errors, status and logs per step in a run directory, resume of a killed
  * run by its id, and lineage of every output. Returns a result per step instead of throwing
- * halfway: succeeded, cached, failed, or skipped (an upstream step failed). With `only`, a process
+ * halfway: succeeded, cached, failed, cancelled (running when the run's signal aborted), or skipped
+ * (an upstream step failed, or the run was cancelled before it started). With `only`, a process
  * runs just some steps of a run whose other steps other processes run (the containers of a compiled
  * Argo or Kubeflow workflow), sharing run.json with them under a lock file.
  */
@@ -12,10 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { type CacheEntry, ContentStore, sha256, stableJson, writeJsonAtomic } from './content-store.js';
 import type { Pipeline, PipelineNode } from './pipeline-definition.js';
-import { PipelineRunError, StepError } from './pipeline-error.js';
+import { PipelineRunError, RunCancelledError, StepError } from './pipeline-error.js';
+import { cancelReason, recordCancellation } from './run-cancellation.js';
 import { type RunRecord, RunState, readRunRecord, runDirectory, type StepRecord } from './run-state.js';
 import { type JsonValue, type ParamPort, paramFits, type RetryPolicy, type StepContext } from './step.js';
 
@@ -44,6 +46,12 @@ export interface RunOptions {
    * `retryPolicy`, compiled from the step's retry policy).
    */
   readonly attempt?: number;
+  /**
+   * Cancels the run when it aborts: no step starts after that (so at the latest the run stops at
+   * the next step boundary), running steps see it in their context and may stop sooner, and the run
+   * is recorded as `cancelled` with the step it stopped at. A cancelled run can be resumed.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link RunOptions.onEvent} is told while a pipeline runs. */
@@ -61,7 +69,7 @@ export type RunEvent =
 export interface PipelineRunResult {
   readonly runId: string;
   readonly runDir: string;
-  readonly status: 'succeeded' | 'failed';
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
   /** Also resumed when the run existed before. */
   readonly resumed: boolean;
   readonly steps: Readonly<Record<string, StepRecord>>;
@@ -279,7 +287,9 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
       };
   }
   delete record.finishedAt;
+  delete record.cancelled;
   state.flush();
+  const signal = options.signal;
 
   const running = new Map<string, Promise<void>>();
   for (;;) {
@@ -287,17 +297,23 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
       const rec = record.steps[node.name]!;
       if (rec.status !== 'pending' || running.has(node.name) || !owns(node.name)) continue;
       const upstream = node.dependsOn.map((d) => record.steps[d]!);
-      const blocked = upstream.find((u) => u.status === 'failed' || u.status === 'skipped');
+      const blocked = upstream.find(
+        (u) => u.status === 'failed' || u.status === 'skipped' || u.status === 'cancelled',
+      );
       if (blocked) {
         // Nodes are in topological order, so a skip reaches its own dependents in this same pass.
         rec.status = 'skipped';
         rec.skippedBecause =
-          blocked.status === 'failed' ? `upstream step "${blocked.name}" failed` : blocked.skippedBecause!;
+          blocked.status === 'skipped'
+            ? blocked.skippedBecause!
+            : `upstream step "${blocked.name}" ${blocked.status === 'failed' ? 'failed' : 'was cancelled'}`;
         rec.finishedAt = new Date().toISOString();
         state.save();
         continue;
       }
       if (!upstream.every((u) => DONE.has(u.status)) || running.size >= concurrency) continue;
+      // Checked before every start: once cancelled, no step starts (the rest are skipped below).
+      if (signal?.aborted) continue;
       const task = executeNode(node, {
         pipeline,
         store,
@@ -307,15 +323,31 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
         forced: forced(node.name),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         ...(options.attempt === undefined ? {} : { attempt: options.attempt }),
+        ...(signal ? { signal } : {}),
       }).finally(() => running.delete(node.name));
       running.set(node.name, task);
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
+    // A step that never waited on I/O kept the event loop to itself: a turn before the next start
+    // lets a cancellation that arrived meanwhile (a timer, a poll's answer) abort the signal first.
+    if (signal) await nextTurn();
   }
 
   const steps = Object.values(record.steps).filter((s) => owns(s.name));
-  const status = steps.every((s) => DONE.has(s.status)) ? 'succeeded' : 'failed';
+  const finished = steps.every((s) => DONE.has(s.status));
+  // A step may also end itself as cancelled (RunCancelledError) without the run's signal.
+  const interrupted = steps.find((s) => s.status === 'cancelled');
+  if (!finished && (signal?.aborted || interrupted)) {
+    const reason = signal?.aborted ? cancelReason(signal.reason) : (interrupted?.error?.message ?? '');
+    const cancellation = recordCancellation(pipeline, record, owns, reason);
+    // No step interrupted nor left unstarted: the run had already ended (failed) on its own.
+    if (cancellation.step) {
+      record.cancelled = cancellation;
+      state.logger(cancellation.step).warn(`run ${runId} was cancelled at this step: ${reason}`);
+    }
+  }
+  const status = finished ? 'succeeded' : record.cancelled ? 'cancelled' : 'failed';
   record.status = status;
   record.finishedAt = new Date().toISOString();
   // A shared run's status in run.json is that of all its steps (SharedRunState sets it).
@@ -339,6 +371,7 @@ interface ExecuteContext {
   readonly forced: boolean;
   readonly onEvent?: (event: RunEvent) => void;
   readonly attempt?: number;
+  readonly signal?: AbortSignal;
 }
 
 async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<void> {
@@ -396,6 +429,11 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
       durationMs: rec.durationMs,
     });
   };
+  const cancelled = (reason: string) => {
+    log.warn(`cancelled during attempt ${rec.attempts}, not retried: ${reason}`);
+    rec.error = { message: `cancelled while running: ${reason}`, code: 'RUN_CANCELLED', retryable: false };
+    finish('cancelled');
+  };
   const outputsOf = (entry: CacheEntry) => ({
     params: entry.outputParams,
     artifacts: Object.fromEntries(
@@ -452,6 +490,7 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
             total,
             ...(message === undefined ? {} : { message }),
           }),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       };
       const returned = (await step.run(values as never, stepContext)) as Record<string, unknown> | undefined;
       const entry = collectOutputs(node, returned ?? {}, outputs, {
@@ -484,6 +523,11 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
       return;
     } catch (error) {
       const err = error as Error;
+      // Whatever a step throws once the run is cancelled is the cancellation taking effect.
+      if (error instanceof RunCancelledError || ctx.signal?.aborted) {
+        cancelled(error instanceof RunCancelledError ? error.message : cancelReason(ctx.signal?.reason));
+        return;
+      }
       const retryable = error instanceof StepError ? error.retryable : true;
       log.error(
         `attempt ${attempt} failed${retryable ? '' : ' (not retryable)'}: ${err?.stack ?? String(error)}`,
@@ -491,8 +535,11 @@ async function executeNode(node: PipelineNode, ctx: ExecuteContext): Promise<voi
       if (retryable && attempt < policy.maximumAttempts && ctx.attempt === undefined) {
         const wait = backoffMs(policy, attempt);
         log.info(`retrying in ${wait} ms`);
-        await sleep(wait);
-        continue;
+        // A cancellation cuts the wait short and ends the step instead of retrying it.
+        await sleep(wait, undefined, ctx.signal ? { signal: ctx.signal } : {}).catch(() => {});
+        if (!ctx.signal?.aborted) continue;
+        cancelled(`${cancelReason(ctx.signal.reason)} (while waiting to retry)`);
+        return;
       }
       rec.error = {
         message: err?.message ?? String(error),
@@ -669,11 +716,14 @@ class SharedRunState extends RunState {
       this.#joined = true;
       const all = Object.values(record.steps);
       const now = new Date().toISOString();
-      record.status = all.some((s) => s.status === 'failed' || s.status === 'skipped')
-        ? 'failed'
-        : all.every((s) => DONE.has(s.status))
-          ? 'succeeded'
-          : 'running';
+      record.status =
+        record.cancelled || all.some((s) => s.status === 'cancelled')
+          ? 'cancelled'
+          : all.some((s) => s.status === 'failed' || s.status === 'skipped')
+            ? 'failed'
+            : all.every((s) => DONE.has(s.status))
+              ? 'succeeded'
+              : 'running';
       if (record.status === 'running') delete record.finishedAt;
       else record.finishedAt ??= now;
       record.updatedAt = now;

@@ -13,7 +13,7 @@
  * throw new StepError('the sales snapshot has no rows; widen the date window', { retryable: false });
  */
 export class StepError extends Error {
-  override readonly name = 'StepError';
+  override readonly name: string = 'StepError';
   readonly retryable: boolean;
   readonly code: string;
   constructor(message: string, options: { retryable?: boolean; code?: string; cause?: unknown } = {}) {
@@ -25,6 +25,21 @@ export class StepError extends Error {
   /** A failure that no retry can fix. */
   static nonRetryable(message: string, code = 'STEP_FAILED'): StepError {
     return new StepError(message, { retryable: false, code });
+  }
+}
+
+/**
+ * Ends a step because its run was cancelled: the runner records the step as `cancelled` (not
+ * `failed`), never retries it, and starts no further step. A step may throw it itself; any error a
+ * step throws once the run's signal has aborted is taken as this one.
+ *
+ * @example
+ * if (signal?.aborted) throw new RunCancelledError('stopped between trials: the run was cancelled');
+ */
+export class RunCancelledError extends StepError {
+  override readonly name = 'RunCancelledError';
+  constructor(reason: string, options: { cause?: unknown } = {}) {
+    super(reason, { retryable: false, code: 'RUN_CANCELLED', ...options });
   }
 }
 

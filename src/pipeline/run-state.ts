@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from './content-store.js';
 import type { JsonValue, StepLogger } from './step.js';
 
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached';
+/** `cancelled`: the step was running when its run was cancelled, and stopped. */
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached' | 'cancelled';
 
 export interface CacheDecision {
   readonly hit: boolean;
@@ -48,17 +49,26 @@ export interface StepRecord {
   inputs?: Record<string, string>;
   outputs?: StepOutputs;
   error?: StepFailure;
-  /** For a skipped step: which upstream step failed or was skipped. */
+  /** For a skipped step: which upstream step failed or was skipped, or that the run was cancelled. */
   skippedBecause?: string;
   /** Finished in an earlier attempt of this run and taken over by a resume. */
   resumed?: boolean;
   logFile: string;
 }
 
+/** How a cancelled run ended. */
+export interface RunCancellation {
+  /** When the runner recorded it. */
+  readonly at: string;
+  /** The step the run stopped at: the one interrupted, else the next that would have started. */
+  readonly step: string | null;
+  readonly reason: string;
+}
+
 export interface RunRecord {
   readonly runId: string;
   readonly pipeline: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** Pipeline parameters; artifact parameters appear as their content hash. */
   readonly params: Record<string, JsonValue>;
   readonly createdAt: string;
@@ -68,6 +78,8 @@ export interface RunRecord {
   pid: number;
   /** 1 for a fresh run, +1 per resume. */
   sessions: number;
+  /** Set when the run was cancelled (cleared when it is resumed). */
+  cancelled?: RunCancellation;
   readonly steps: Record<string, StepRecord>;
 }
 

@@ -89,6 +89,11 @@ export interface StepContext<O extends Ports = Ports> {
   readonly log: StepLogger;
   /** Reports how far a long step is (e.g. trials done of total); shown as a progress bar. */
   readonly progress?: (done: number, total: number, message?: string) => void;
+  /**
+   * Aborts when the run is cancelled. A long step checks it where it can stop cleanly (between
+   * trials, say) and throws; whatever it throws then records the step as cancelled, not failed.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface StepDefinition<I extends Ports = Ports, O extends Ports = Ports> {

@@ -66,6 +66,8 @@ export interface TuneModelOptions extends BacktestScoreOptions {
   pruning?: boolean | SuccessiveHalvingOptions;
   /** Sees every finished trial (complete, pruned or failed), e.g. for a progress bar. */
   onTrial?: (trial: TrialRecord) => void;
+  /** Stops the search between trials: the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface ModelTuningResult {
@@ -248,6 +250,7 @@ export async function tuneModel(
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(pruner ? { pruner } : {}),
       ...(options.onTrial ? { onTrial: options.onTrial } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     },
   );
   return {

@@ -131,3 +131,61 @@ test('a study without any budget is refused for an endless sampler', async () =>
     (e: unknown) => e instanceof Error && 'code' in e && e.code === 'STUDY_BAD_OPTIONS',
   );
 });
+
+test('an aborted signal starts no further trial and rejects once the trials in flight finish', async () => {
+  for (const concurrency of [1, 2]) {
+    const controller = new AbortController();
+    const reason = new Error('the run was cancelled');
+    let started = 0;
+    let inFlight = 0;
+    const study = runStudy(
+      async (p) => {
+        started++;
+        inFlight++;
+        await sleep(5);
+        inFlight--;
+        return truth(p);
+      },
+      {
+        sampler: new RandomSampler(space, { seed: 3 }),
+        maxTrials: 1000,
+        concurrency,
+        onTrial: (trial) => {
+          if (trial.number === 2) controller.abort(reason);
+        },
+        signal: controller.signal,
+      },
+    );
+    await assert.rejects(study, (e) => e === reason);
+    assert.equal(inFlight, 0, `concurrency ${concurrency}: no trial is left running`);
+    assert.ok(started <= 2 + concurrency, `concurrency ${concurrency}: ${started} trials started`);
+  }
+  await assert.rejects(
+    runStudy(() => 0, {
+      sampler: new RandomSampler(space, { seed: 3 }),
+      maxTrials: 5,
+      signal: AbortSignal.abort(),
+    }),
+  );
+});
+
+test('with a signal, a study of synchronous trials still sees an abort from a timer', async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('timer')), 20);
+  let started = 0;
+  const busy = (p: HyperParameters) => {
+    started++;
+    const until = performance.now() + 1;
+    while (performance.now() < until);
+    return truth(p);
+  };
+  await assert.rejects(
+    runStudy(busy, {
+      sampler: new RandomSampler(space, { seed: 4 }),
+      maxTrials: 100_000,
+      signal: controller.signal,
+    }),
+    /timer/,
+  );
+  assert.ok(started < 5000, `${started} trials started before the abort was seen`);
+});

@@ -7,6 +7,7 @@
  * worker pool). A failing trial is recorded, never thrown.
  */
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HyperParameters } from '../models/model.js';
 import type { Sampler, TrialState } from './sampler.js';
 import type { Pruner } from './successive-halving-pruner.js';
@@ -46,6 +47,12 @@ export interface StudyOptions {
   pruner?: Pruner;
   /** Called after every trial, in the order trials finish. */
   onTrial?: (trial: TrialRecord) => void;
+  /**
+   * Stops the study: no trial starts after it aborts, and once the trials in flight have finished
+   * the study rejects with the signal's reason. With a signal, the study gives the event loop a turn
+   * before each trial, so the abort can arrive while trials run.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrialRecord {
@@ -101,6 +108,7 @@ export async function runStudy(objective: Objective, options: StudyOptions): Pro
   let stoppedBy: StudyResult['stoppedBy'] = 'trials';
 
   const canStart = (): boolean => {
+    if (options.signal?.aborted) return false;
     if (maxTrials !== undefined && started >= maxTrials) {
       stoppedBy = 'trials';
       return false;
@@ -156,7 +164,11 @@ export async function runStudy(objective: Objective, options: StudyOptions): Pro
   };
 
   const lane = async (): Promise<void> => {
-    while (canStart()) {
+    for (;;) {
+      // An objective that never waits on I/O keeps the event loop to itself; a turn between trials
+      // lets a cancellation (a timer, a request) arrive and abort the signal.
+      if (options.signal) await nextTurn();
+      if (!canStart()) return;
       const params = sampler.ask();
       if (params === undefined) {
         stoppedBy = 'sampler-exhausted';
@@ -174,6 +186,7 @@ export async function runStudy(objective: Objective, options: StudyOptions): Pro
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
+  options.signal?.throwIfAborted();
 
   trials.sort((a, b) => a.number - b.number);
   let best: TrialRecord | undefined;

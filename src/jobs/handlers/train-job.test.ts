@@ -2,26 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openTestDatabase, testBackend } from '../../db/testing/test-database.js';
-import { generateDemoData } from '../../demo/index.js';
 import { tempDir } from '../../io/testing/temp-dir.js';
 import type { JobRecord } from '../job-queue.js';
 import { openJobQueue } from '../open-job-queue.js';
+import { ingestDemoData } from '../testing/demo-ingest.js';
 import { FAST_JOB_SETTINGS } from '../testing/redis-test.js';
 import { waitFor, waitForEnd } from '../testing/wait-for.js';
 
 const b = testBackend();
-
-/** Demo files in dependency order: each refers only to entities loaded before it. */
-const DEMO_FILES: [entity: string, file: string][] = [
-  ['suppliers', 'suppliers.csv'],
-  ['products', 'products.csv'],
-  ['product-suppliers', 'product_suppliers.csv'],
-  ['stores', 'stores.csv'],
-  ['holidays', 'holidays.csv'],
-  ['prices', 'prices.csv'],
-  ['promotions', 'promotions.csv'],
-  ['sales', 'sales.csv'],
-];
 
 test(`[${b}] a train job with an inline config runs the pipeline on ingested data and registers a model`, async (t) => {
   const db = await openTestDatabase();
@@ -32,17 +20,7 @@ test(`[${b}] a train job with an inline config runs the pipeline on ingested dat
     await queue.close();
     await db.close();
   });
-  const data = join(process.env.SHELFCAST_HOME, 'demo');
-  await generateDemoData({ outDir: data, stores: 2, products: 5, days: 120, end: '2026-06-30' });
-  for (const [entity, file] of DEMO_FILES) {
-    const job = await queue.enqueue('ingest', { entity, path: join(data, file) });
-    const done = await waitForEnd(queue, job.id, 60_000);
-    assert.equal(
-      (done.result as { status: string } | null)?.status,
-      'applied',
-      `${file}: ${JSON.stringify(done.error)}`,
-    );
-  }
+  await ingestDemoData(queue, join(process.env.SHELFCAST_HOME, 'demo'));
 
   const config = {
     name: 'job-demand',

@@ -4,7 +4,9 @@
  * config file (`{ configPath }`) or a config given inline (`{ config }`), with `force` to rerun every
  * step. Progress follows the pipeline's steps and the search's trials. Result: the train summary
  * (run id, steps, outputs such as the registration). A pipeline whose step failed fails the job
- * (`TRAIN_FAILED`) naming the step and the run.
+ * (`TRAIN_FAILED`) naming the step and the run. Cancelling the job cancels the run: no step starts
+ * after it (so neither register nor batch-forecast), the search stops between trials, and the run is
+ * recorded as cancelled.
  *
  * The pipeline's steps open the database themselves; here they borrow the job's handle, which the
  * embedded database requires (it admits one process, and one handle per process).
@@ -42,9 +44,22 @@ export const trainJob: JobHandler = async (payload, ctx) => {
   const returnDatabase = lendDatabase(ctx.db);
   let summary: Awaited<ReturnType<typeof train>>;
   try {
-    summary = await train(config, { force: p.force ?? false, onEvent: stepProgress(ctx) });
+    summary = await train(config, {
+      force: p.force ?? false,
+      onEvent: stepProgress(ctx),
+      signal: ctx.signal,
+    });
   } finally {
     returnDatabase();
+  }
+  if (summary.status === 'cancelled') {
+    // In pipeline order: the step interrupted, or the first one left unstarted.
+    const step = summary.steps.find((s) => s.status === 'cancelled' || s.status === 'skipped');
+    throw new JobError(
+      'JOB_CANCELLED',
+      `the pipeline of ${config.name} was cancelled${step ? ` at ${step.name}` : ''} (run ${summary.runId}); enqueue the job again to finish it, finished steps come from the cache`,
+      { runId: summary.runId },
+    );
   }
   if (summary.status === 'failed') {
     const failed = summary.steps.find((s) => s.status === 'failed');
