@@ -38,7 +38,7 @@ const json: z.ZodType<unknown> = z.unknown();
 
 const stepSchema = z.object({
   name: z.string(),
-  status: z.string().describe('pending, running, succeeded, failed, skipped or cached'),
+  status: z.string().describe('pending, running, succeeded, failed, skipped, cached or cancelled'),
   attempts: z.number(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -51,10 +51,14 @@ const stepSchema = z.object({
 const pipelineRunSchema = z.object({
   runId: z.string(),
   pipeline: z.string(),
-  status: z.string(),
+  status: z.string().describe('running, succeeded, failed or cancelled'),
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
+  cancelled: z
+    .object({ at: z.string(), step: z.string().nullable(), reason: z.string() })
+    .nullable()
+    .describe('when, where and why the run was cancelled (its train job was)'),
   steps: z.array(stepSchema),
 });
 
@@ -395,6 +399,9 @@ function pipelineRunJson(r: RunRecord): z.input<typeof pipelineRunSchema> {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     finishedAt: r.finishedAt ?? null,
+    cancelled: r.cancelled
+      ? { at: r.cancelled.at, step: r.cancelled.step, reason: r.cancelled.reason }
+      : null,
     steps: Object.values(r.steps).map((s) => ({
       name: s.name,
       status: s.status,
