@@ -112,7 +112,9 @@ export async function startForecastServer({ db, home, models, minimal = false, v
     req.on('end', async () => {
       try {
         const body = await forecastOnlineJson(models, JSON.parse(Buffer.concat(chunks).toString()));
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+          .end(body);
       } catch (error) {
         res.writeHead(error.code === 'INVALID_REQUEST' ? 400 : 404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: error.code, message: error.message } }));
