@@ -9,6 +9,7 @@ import { retrain } from '../../pipeline-config/retrain.js';
 import { standardPipeline } from '../../pipeline-config/standard-pipeline.js';
 import { type TrainSummary, trainFromConfig } from '../../pipeline-config/train.js';
 import { CliError, ExitCode } from '../cli-error.js';
+import { INTERRUPTED_EXIT_CODE, onInterrupt } from '../interrupt.js';
 import { formatTable, printJson } from '../output.js';
 import { pipelineProgress } from '../pipeline-progress.js';
 
@@ -35,6 +36,8 @@ interface Registration {
   trackingRunId: string;
 }
 
+const STOPPING = 'stopping the training run after the current step or trial';
+
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
@@ -46,11 +49,17 @@ export function registerTrainCommand(program: Command): void {
     .option('--force', 'rerun every step, ignoring cached results')
     .option('--json', 'print one JSON object')
     .action(async (options: TrainOptions) => {
-      const summary = await trainFromConfig(options.config, {
-        force: options.force ?? false,
-        onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
-      });
-      report(summary, options.json ?? false);
+      const interrupt = onInterrupt(STOPPING);
+      try {
+        const summary = await trainFromConfig(options.config, {
+          force: options.force ?? false,
+          onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
+          signal: interrupt.signal,
+        });
+        report(summary, options.json ?? false);
+      } finally {
+        interrupt.dispose();
+      }
     });
   program
     .command('retrain')
@@ -62,12 +71,14 @@ export function registerTrainCommand(program: Command): void {
     .option('--force', 'rerun every step, ignoring cached results')
     .option('--json', 'print one JSON object')
     .action(async (options: { config?: string; model?: string; force?: boolean; json?: boolean }) => {
+      const interrupt = onInterrupt(STOPPING);
       const summary = await retrain({
         ...(options.config ? { configFile: options.config } : {}),
         ...(options.model ? { model: options.model } : {}),
         force: options.force ?? false,
         onEvent: pipelineProgress(standardPipeline.nodes.length, !options.json),
-      });
+        signal: interrupt.signal,
+      }).finally(() => interrupt.dispose());
       if (!options.json)
         process.stdout.write(
           `\nConfig: ${summary.configSource}. ${summary.newData ? 'New data since the latest version.' : 'No new data since the latest version: every step is answered from the cache and no version is registered.'}\n`,
@@ -106,6 +117,16 @@ export function report(summary: TrainSummary, json: boolean, extra: Record<strin
     });
   } else {
     process.stdout.write(formatTrain(summary, selection, registration));
+  }
+  if (summary.status === 'cancelled') {
+    const at =
+      summary.steps.find((s) => s.status === 'cancelled') ??
+      summary.steps.find((s) => s.status === 'skipped');
+    const registered = summary.steps.find((s) => s.name === 'register')?.status === 'succeeded';
+    throw new CliError(
+      `the run was stopped${at ? ` at ${at.name}` : ''}${registered ? ' after its model was registered' : ' before it registered a model'}; run the same command again to go on (finished steps come from the cache)`,
+      INTERRUPTED_EXIT_CODE,
+    );
   }
   if (summary.status === 'failed') {
     const failed = summary.steps.find((s) => s.status === 'failed');
