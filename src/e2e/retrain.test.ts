@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
-import { runCli } from './run-cli.js';
+import { ingestDemoData, runCli } from './run-cli.js';
 
 const b = testBackend();
 
@@ -31,24 +31,7 @@ test(`[${b}] shelfcast retrain: no new data is all cache hits; new sales rerun t
   t.after(storage.cleanup);
   const home = storage.env.SHELFCAST_HOME;
   const env = storage.env;
-  const demo = await runCli(
-    [
-      'demo',
-      '--stores',
-      '2',
-      '--products',
-      '5',
-      '--days',
-      '120',
-      '--end',
-      '2026-06-30',
-      '--no-train',
-      '--json',
-    ],
-    env,
-    300_000,
-  );
-  assert.equal(demo.code, 0, demo.stderr);
+  await ingestDemoData(env, { stores: 2, products: 5, days: 120 });
 
   // Before any training there is no config to take: a clear refusal.
   const none = await runCli(['retrain'], env, 120_000);

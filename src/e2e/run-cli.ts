@@ -35,3 +35,23 @@ export function runCli(
     });
   });
 }
+
+/**
+ * Generates and ingests demo data into the storage of `env` without training (`shelfcast demo
+ * --no-train`), ending 2026-06-30 so runs are reproducible; throws with the CLI's stderr if it fails.
+ */
+export async function ingestDemoData(
+  env: Record<string, string>,
+  size: { stores: number; products: number; days: number },
+): Promise<CliRun> {
+  const demo = await runCli(
+    [
+      ...['demo', '--stores', String(size.stores), '--products', String(size.products)],
+      ...['--days', String(size.days), '--end', '2026-06-30', '--no-train', '--json'],
+    ],
+    env,
+    300_000,
+  );
+  if (demo.code !== 0) throw new Error(`shelfcast demo exited ${demo.code}: ${demo.stderr}`);
+  return demo;
+}

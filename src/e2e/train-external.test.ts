@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
 import { parseModelBundle } from '../models/model-bundle.js';
 import { readSnapshot } from '../pipeline/snapshot.js';
-import { runCli } from './run-cli.js';
+import { ingestDemoData, runCli } from './run-cli.js';
 
 const b = testBackend();
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -93,11 +93,7 @@ test(`[${b}] shelfcast train with the Python and R example trainers: backtested 
   const env = { ...storage.env, SHELFCAST_HOME: home, TMPDIR: home };
   const cli = (args: string[]) => runCli(args, env, 300_000);
 
-  const demo = await cli([
-    ...['demo', '--stores', '2', '--products', '6', '--days', '150'],
-    ...['--end', '2026-06-30', '--no-train', '--json'],
-  ]);
-  assert.equal(demo.code, 0, demo.stderr);
+  await ingestDemoData(env, { stores: 2, products: 6, days: 150 });
   const config = join(home, 'external.yaml');
   writeFileSync(config, CONFIG);
 

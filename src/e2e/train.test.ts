@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
 import { parseModelBundle } from '../models/model-bundle.js';
 import { readSnapshot } from '../pipeline/snapshot.js';
-import { runCli } from './run-cli.js';
+import { ingestDemoData, runCli } from './run-cli.js';
 
 const b = testBackend();
 
@@ -56,24 +56,7 @@ test(`[${b}] shelfcast train: demo data to a promoted model, then every step cac
   const home = storage.env.SHELFCAST_HOME;
   const env = storage.env;
 
-  const demo = await runCli(
-    [
-      'demo',
-      '--stores',
-      '2',
-      '--products',
-      '6',
-      '--days',
-      '150',
-      '--end',
-      '2026-06-30',
-      '--no-train',
-      '--json',
-    ],
-    env,
-    300_000,
-  );
-  assert.equal(demo.code, 0, demo.stderr);
+  await ingestDemoData(env, { stores: 2, products: 6, days: 150 });
   const config = join(home, 'train.yaml');
   writeFileSync(config, CONFIG);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { createTestStorageEnv, testBackend } from '../db/testing/test-database.js';
-import { runCli } from '../e2e/run-cli.js';
+import { ingestDemoData, runCli } from '../e2e/run-cli.js';
 import { standardPipeline } from '../pipeline-config/standard-pipeline.js';
 import type { ArgoWorkflow } from './compile-argo.js';
 import { readRunRecord, runDirectory, type StepRecord } from './run-state.js';
@@ -30,24 +30,7 @@ test(`[${b}] the standard pipeline compiled for Argo and run task by task equals
   t.after(storage.cleanup);
   const home = storage.env.SHELFCAST_HOME;
   const env = storage.env;
-  const demo = await runCli(
-    [
-      'demo',
-      '--stores',
-      '2',
-      '--products',
-      '4',
-      '--days',
-      '90',
-      '--end',
-      '2026-06-30',
-      '--no-train',
-      '--json',
-    ],
-    env,
-    300_000,
-  );
-  assert.equal(demo.code, 0, demo.stderr);
+  await ingestDemoData(env, { stores: 2, products: 4, days: 90 });
   const config = join(home, 'pipeline.yaml');
   writeFileSync(config, CONFIG);
 
