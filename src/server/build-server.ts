@@ -183,30 +183,20 @@ export async function buildServer(
       return;
     }
     const credentials = readCredentials(request.headers.authorization);
+    const decide = (caller: ApiToken | null) => {
+      let refused: Error | undefined;
+      try {
+        admit(request, reply, needs, credentials, caller);
+      } catch (error) {
+        refused = error as Error;
+      }
+      // Outside the try: done() runs the rest of the request, whose errors are not this hook's.
+      done(refused);
+    };
     const known = credentials.kind === 'bearer' ? auth.cached(credentials.token) : null;
-    if (known === undefined && credentials.kind === 'bearer') {
-      auth.verify(credentials.token).then(
-        (caller) => {
-          let refused: Error | undefined;
-          try {
-            admit(request, reply, needs, credentials, caller);
-          } catch (error) {
-            refused = error as Error;
-          }
-          done(refused);
-        },
-        (error: Error) => done(error),
-      );
-      return;
-    }
-    let refused: Error | undefined;
-    try {
-      admit(request, reply, needs, credentials, known ?? null);
-    } catch (error) {
-      refused = error as Error;
-    }
-    // Outside the try: done() runs the rest of the request, whose errors are not this hook's.
-    done(refused);
+    if (known !== undefined) decide(known);
+    else if (credentials.kind === 'bearer')
+      auth.verify(credentials.token).then(decide, (error: Error) => done(error));
   };
 
   /** Lets a verified caller (or null) through, or throws 429, 401 or 403. */
@@ -280,9 +270,12 @@ export async function buildServer(
   });
 
   const responses = new ResponseCheck(settings.validateResponses);
+  /** Each route's bound request counter, shared by fastify's hook and the fast path. */
+  const counters = new Map<AnyRoute, (status: number, elapsedMs: number) => void>();
   // Hooks per route, so public and unaudited routes pay for neither.
   for (const route of routes) {
     const count = metrics.forRoute(route.method, route.url);
+    counters.set(route, count);
     const status = defaultStatus(route);
     app.route({
       method: route.method,
@@ -329,7 +322,7 @@ export async function buildServer(
           return parsed.value;
         },
         responses,
-        count: metrics.forRoute(forecastRoute.method, forecastRoute.url),
+        count: counters.get(forecastRoute) as (status: number, elapsedMs: number) => void,
         log: (details, message) => app.log.error(details, message),
         closing: () => closing,
       });
